@@ -1,0 +1,65 @@
+# dancu — every command a developer, a steward or CI needs. `make` alone lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+N      ?= 100000
+SEED   ?= 42
+RAW    ?= data/raw
+OUT    ?= data/clean
+AS_OF  ?=
+
+VENV   := .venv
+DANCU  := $(VENV)/bin/dancu
+# Use uv from PATH if there is one, else bootstrap a private copy with pip.
+UV     := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+AS_OF_FLAG := $(if $(AS_OF),--as-of $(AS_OF),)
+
+.PHONY: help setup data clean test test-slow test-all lint format distclean
+
+help:  ## Show this help
+	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [N=… SEED=… RAW=… OUT=… AS_OF=…]\n\n"} \
+	  /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.tools/bin/uv:
+	@echo "uv not found: installing a private copy into .tools/"
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+setup: $(VENV)/.synced  ## Create the environment from uv.lock (done automatically)
+
+data: setup  ## Generate synthetic raw registers into RAW (N residents, SEED)
+	$(DANCU) generate --out $(RAW) --residents $(N) --seed $(SEED)
+
+clean: setup  ## Set up, generate data if RAW has none, run the pipeline into OUT
+	@if ! ls $(RAW)/residents.* $(RAW)/civil_events.* $(RAW)/insurance.* >/dev/null 2>&1; then \
+	  echo "no raw files in $(RAW): generating the default data set"; \
+	  $(MAKE) --no-print-directory data; \
+	fi
+	$(DANCU) clean --raw $(RAW) --out $(OUT) $(AS_OF_FLAG)
+
+test: setup  ## Run the fast test suite
+	$(VENV)/bin/pytest
+
+test-slow: setup  ## Run the slow and end-to-end tests
+	$(VENV)/bin/pytest -m slow
+
+test-all: setup  ## Run every test
+	$(VENV)/bin/pytest -m ""
+
+lint: setup  ## ruff (lint + format check) and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: setup  ## Apply ruff fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+distclean:  ## Remove outputs, generated data and the environment
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find $(RAW) $(OUT) -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""What dancu shows people: console summaries (and later the scorecard reports)."""

@@ -1,0 +1,33 @@
+"""Compact console summary of a run, built from its manifest (counts only, no values)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["summary_table"]
+
+
+def summary_table(manifest: Mapping[str, Any]) -> str:
+    """Return a fixed-width table of rows in / kept / quarantined per source.
+
+    Example:
+        >>> m = {"run_id": "abc", "as_of": "2026-11-22", "accounting": {
+        ...     "residents": {"rows_in": 10, "rows_kept": 9, "rows_quarantined": 1, "ok": True}}}
+        >>> print(summary_table(m).splitlines()[2])
+        residents            10         9           1
+    """
+    accounting: Mapping[str, Mapping[str, Any]] = manifest.get("accounting", {})
+    header = f"{'source':<13} {'rows in':>9} {'kept':>9} {'quarantined':>11}"
+    lines = [
+        f"run {manifest.get('run_id', '?')} as of {manifest.get('as_of', '?')}",
+        header,
+    ]
+    totals = [0, 0, 0]
+    for source, acc in accounting.items():
+        counts = [int(acc["rows_in"]), int(acc["rows_kept"]), int(acc["rows_quarantined"])]
+        totals = [t + c for t, c in zip(totals, counts, strict=True)]
+        lines.append(f"{source:<13} {counts[0]:>9,} {counts[1]:>9,} {counts[2]:>11,}")
+    if len(accounting) > 1:
+        lines.append(f"{'total':<13} {totals[0]:>9,} {totals[1]:>9,} {totals[2]:>11,}")
+    return "\n".join(lines)
