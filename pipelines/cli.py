@@ -1,5 +1,7 @@
-"""The ``dancu`` command line: thin commands that parse options, build the config once,
-call one ``run_*`` function and turn domain errors into exit codes.
+"""The ``dancu`` command line.
+
+Thin commands: parse options, build the config once, call one ``run_*`` function and turn
+domain errors into exit codes.
 """
 
 from __future__ import annotations
@@ -75,9 +77,11 @@ def parse_rates(items: tuple[str, ...], base: DefectRates) -> DefectRates:
         try:
             value = float(raw)
         except ValueError:
-            raise click.BadParameter(f"{item!r}: {raw!r} is not a number", "--rate") from None
+            raise click.BadParameter(
+                f"{item!r}: {raw!r} is not a number", param_hint="--rate"
+            ) from None
         if not 0.0 <= value <= 1.0:
-            raise click.BadParameter(f"{item!r}: a rate is between 0 and 1", "--rate")
+            raise click.BadParameter(f"{item!r}: a rate is between 0 and 1", param_hint="--rate")
         changes[name] = value
     return dataclasses.replace(base, **changes)
 
@@ -174,9 +178,7 @@ def generate(
 @click.option("--as-of", "as_of", default=None, help="Reference date YYYY-MM-DD (default today).")
 @config_option
 @quiet_option
-def clean(
-    raw: Path, out: Path, as_of: str | None, config_path: Path | None, quiet: bool
-) -> None:
+def clean(raw: Path, out: Path, as_of: str | None, config_path: Path | None, quiet: bool) -> None:
     """Run the pipeline on the raw registers and write the clean outputs.
 
     Exit code 0 when the run completes (whatever the data quality), 2 when the input

@@ -73,7 +73,9 @@ def test_clean_runs_and_prints_counts(raw_dir: Path, tmp_path: Path) -> None:
 
 
 def test_clean_on_empty_folder_exits_2_with_message(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["clean", "--raw", str(tmp_path), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        cli, ["clean", "--raw", str(tmp_path), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 2
     assert str(tmp_path) in result.output
     assert not (tmp_path / "o").exists()
@@ -81,7 +83,9 @@ def test_clean_on_empty_folder_exits_2_with_message(tmp_path: Path) -> None:
 
 def test_clean_missing_column_exit_2_names_file_and_column(tmp_path: Path) -> None:
     (tmp_path / "residents.csv").write_text("record_id,gender\nR1,Nam\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["clean", "--raw", str(tmp_path), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        cli, ["clean", "--raw", str(tmp_path), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 2
     assert "residents.csv" in result.output
     assert "full_name" in result.output

@@ -25,7 +25,7 @@ def test_shipped_toml_loads_and_documents_every_rate() -> None:
 
 def test_env_as_of_overrides_file(tmp_path: Path) -> None:
     path = tmp_path / "d.toml"
-    path.write_text('[clean]\nas_of = 2025-01-01\n', encoding="utf-8")
+    path.write_text("[clean]\nas_of = 2025-01-01\n", encoding="utf-8")
     assert load_config(path, env={}).clean.as_of == dt.date(2025, 1, 1)
     cfg = load_config(path, env={"DANCU_AS_OF": "2026-11-22"})
     assert cfg.clean.as_of == dt.date(2026, 11, 22)
