@@ -15,7 +15,7 @@ DANCU  := $(VENV)/bin/dancu
 UV     := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 AS_OF_FLAG := $(if $(AS_OF),--as-of $(AS_OF),)
 
-.PHONY: help setup data clean test test-slow test-all lint format distclean
+.PHONY: help setup data clean test test-slow test-all lint format docs distclean
 
 help:  ## Show this help
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [N=… SEED=… RAW=… OUT=… AS_OF=…]\n\n"} \
@@ -59,6 +59,9 @@ lint: setup  ## ruff (lint + format check) and mypy
 format: setup  ## Apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+docs: setup  ## Regenerate docs/rules.md from pipelines/rules.py
+	$(VENV)/bin/python -c "from pipelines.rules import rules_markdown; open('docs/rules.md', 'w', encoding='utf-8').write(rules_markdown())"
 
 distclean:  ## Remove outputs, generated data and the environment
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipelines.ingest.headers import CANONICAL, ROW_ID, HeaderMap
+from pipelines.rules import rule_id
 
 __all__ = [
     "QUARANTINE_SCHEMA",
@@ -145,7 +146,7 @@ def ingest(raw: pl.LazyFrame, headers: HeaderMap, file_name: str) -> IngestResul
     reasons = [
         _reason(
             _MISSING,
-            "record_id.missing",
+            rule_id("record_id.missing"),
             row_id,
             pl.lit(None, dtype=pl.String),
             pl.concat_str(
@@ -156,7 +157,7 @@ def ingest(raw: pl.LazyFrame, headers: HeaderMap, file_name: str) -> IngestResul
         ),
         _reason(
             _DUPLICATE,
-            "record_id.duplicate",
+            rule_id("record_id.duplicate"),
             row_id,
             rid,
             pl.concat_str(
@@ -168,7 +169,7 @@ def ingest(raw: pl.LazyFrame, headers: HeaderMap, file_name: str) -> IngestResul
         ),
         _reason(
             _UNUSABLE,
-            "record.unusable",
+            rule_id("record.unusable"),
             "full_name, personal_id",
             pl.lit(None, dtype=pl.String),
             pl.concat_str(
