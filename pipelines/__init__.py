@@ -1,0 +1,1 @@
+"""dancu: data-quality pipeline for Vietnamese resident records."""

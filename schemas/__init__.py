@@ -1,0 +1,1 @@
+"""Pandera models per source and stage boundary."""
