@@ -25,6 +25,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "DefectRates",
+    "GenderNumeric",
     "GenerateConfig",
     "load_config",
 ]
@@ -70,12 +71,26 @@ class GenerateConfig:
 
 
 @dataclass(frozen=True)
+class GenderNumeric:
+    """How each source codes gender as a number.
+
+    ``bhxh``: 1 = Nam, 0 = Nữ (BHXH templates); ``iso``: 1 = Nam, 2 = Nữ.
+    """
+
+    residents: str = "bhxh"
+    civil_events: str = "bhxh"
+    insurance: str = "bhxh"
+
+
+@dataclass(frozen=True)
 class CleanConfig:
     """Settings of the cleaning pipeline."""
 
     as_of: dt.date | None = None
     """Reference date of the run; ``None`` means today."""
     stale_after_days: int = 365
+    """A record not updated for longer than this is stale (rule ``updated_at.stale``)."""
+    gender_numeric: GenderNumeric = field(default_factory=GenderNumeric)
 
 
 @dataclass(frozen=True)
@@ -186,4 +201,12 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
             ) from None
         cfg = replace(cfg, clean=replace(cfg.clean, as_of=as_of))
     _check_rates(cfg.generate.rates)
+    for f in fields(GenderNumeric):
+        value = getattr(cfg.clean.gender_numeric, f.name)
+        if value not in ("bhxh", "iso"):
+            raise ConfigError(
+                f"[clean.gender_numeric] {f.name} must be 'bhxh' or 'iso', got {value!r}"
+            )
+    if cfg.clean.stale_after_days < 1:
+        raise ConfigError("[clean] stale_after_days must be at least 1")
     return cfg

@@ -21,12 +21,25 @@ Outcome = Literal["quarantine", "finding"]
 
 @dataclass(frozen=True)
 class Rule:
-    """One data rule: what it checks, which of the four words it counts against."""
+    """One data rule: what it checks, which of the four words it counts against.
+
+    ``message`` is the plain-words text a steward reads in the worklist; ``{column}`` in it is
+    replaced by the column's name. ``nulls`` says the failing value is removed from the clean
+    output (it stays in the finding's ``value``).
+    """
 
     id: str
     dimension: Dimension
     outcome: Outcome
     meaning: str
+    message: str = ""
+    nulls: bool = False
+
+
+def _finding(
+    id: str, dimension: Dimension, meaning: str, message: str, nulls: bool = False
+) -> Rule:
+    return Rule(id, dimension, "finding", meaning, message, nulls)
 
 
 _ALL = (
@@ -47,6 +60,174 @@ _ALL = (
         "du",
         "quarantine",
         "The row has neither a name nor a personal ID: it cannot be matched to a person.",
+    ),
+    # đúng: valid and true
+    _finding(
+        "personal_id.format",
+        "dung",
+        "A personal ID is 12 digits once spaces, dots and dashes are removed.",
+        "{column} is not 12 digits; it was removed from the clean record",
+        nulls=True,
+    ),
+    _finding(
+        "personal_id.prefix",
+        "dung",
+        "Digits 1–3 of a personal ID are one of the 63 birth-registration province codes.",
+        "{column} starts with a code that is not one of the 63 province codes",
+    ),
+    _finding(
+        "personal_id.gender_digit",
+        "dung",
+        "Digit 4 of a personal ID is even for men and odd for women.",
+        "digit 4 of {column} does not agree with the gender",
+    ),
+    _finding(
+        "personal_id.birth_year",
+        "dung",
+        "Digit 4 (century) and digits 5–6 of a personal ID agree with the birth year.",
+        "digits 4–6 of {column} do not agree with the birth year",
+    ),
+    _finding(
+        "legacy_id.format",
+        "dung",
+        "An old CMND number is 9 or 12 digits.",
+        "{column} is not 9 or 12 digits; it was removed from the clean record",
+        nulls=True,
+    ),
+    _finding(
+        "insurance_code.format",
+        "dung",
+        "A BHXH code is 10 digits (a 12-digit value there is taken as the personal ID).",
+        "{column} is not a 10-digit BHXH code; it was removed from the clean record",
+        nulls=True,
+    ),
+    _finding(
+        "date.unparseable",
+        "dung",
+        "A date is written in a known form (dd/mm/yyyy, yyyy-mm-dd, yyyymmdd, mm/yyyy, yyyy, "
+        "'ngày … tháng … năm …', Excel serial).",
+        "{column} is not a date in any known form",
+    ),
+    _finding(
+        "date.impossible",
+        "dung",
+        "A date exists in the calendar (no 31/02, no month 13).",
+        "{column} is not a real calendar date",
+    ),
+    _finding(
+        "date.future",
+        "dung",
+        "A date is not after the run's as-of date.",
+        "{column} is after the as-of date; it was removed from the clean record",
+        nulls=True,
+    ),
+    _finding(
+        "date.before_birth",
+        "dung",
+        "A death date is not before the birth date.",
+        "{column} is before the birth date",
+    ),
+    _finding(
+        "gender.unrecognised",
+        "dung",
+        "Gender is a known spelling of Nam or Nữ (BHXH code 1 = Nam, 0 = Nữ).",
+        "{column} is not a known way of writing Nam or Nữ",
+    ),
+    _finding(
+        "status.unrecognised",
+        "dung",
+        "Status is a known value (alive/deceased; active/suspended/closed for BHXH).",
+        "{column} is not a known status",
+    ),
+    _finding(
+        "event_type.unrecognised",
+        "dung",
+        "A civil event is a birth, a death or a marriage.",
+        "{column} is not birth, death or marriage",
+    ),
+    _finding(
+        "phone.invalid",
+        "dung",
+        "A phone number is a valid Vietnamese mobile or landline number.",
+        "{column} is not a valid Vietnamese phone number",
+    ),
+    _finding(
+        "phone.ambiguous_landline",
+        "dung",
+        "A 10-digit number in a record last updated before mid-2017 may be an old landline "
+        "(2-digit area code) rather than a mobile.",
+        "{column} may be a pre-2017 landline number, not a mobile; check it",
+    ),
+    _finding(
+        "address.unknown_province",
+        "dung",
+        "The province is a current or pre-2025 Vietnamese province.",
+        "{column} is not a known province",
+    ),
+    _finding(
+        "address.unknown_ward",
+        "dung",
+        "The ward or commune exists in the province (now or before 2025).",
+        "{column} is not a known ward or commune of the province",
+    ),
+    _finding(
+        "address.ambiguous_unit",
+        "dung",
+        "The ward points to one current commune (not a split old ward or a name shared by "
+        "several communes).",
+        "{column} could be one of several current communes; the ward code was left empty",
+    ),
+    # đủ: complete
+    _finding(
+        "required.missing",
+        "du",
+        "The register's required fields are filled.",
+        "{column} is empty",
+    ),
+    _finding(
+        "personal_id.missing_adult",
+        "du",
+        "A living resident aged 14 or more has a personal ID.",
+        "{column} is empty for a resident aged 14 or more",
+    ),
+    # sạch: one form per value
+    _finding(
+        "personal_id.legacy_cmnd",
+        "sach",
+        "A 9-digit old CMND number sits in the personal ID column; it is moved to legacy_id.",
+        "{column} holds a 9-digit CMND number; it was moved to legacy_id",
+    ),
+    _finding(
+        "name.not_canonical",
+        "sach",
+        "A name is written in canonical form (Unicode NFC, single spaces, title case, Đ not Ð, "
+        "one tone-placement style).",
+        "{column} was not in canonical form; it was rewritten",
+    ),
+    _finding(
+        "phone.legacy_mobile",
+        "sach",
+        "A mobile number uses its current 10-digit form, not a pre-2018 11-digit prefix.",
+        "{column} used a pre-2018 11-digit prefix; it was converted",
+    ),
+    # sống: current
+    _finding(
+        "address.superseded_unit",
+        "song",
+        "The address is written in current (post-July-2025) units, not pre-2025 ones.",
+        "{column} is written in pre-2025 units; mapped to the current unit",
+    ),
+    _finding(
+        "updated_at.stale",
+        "song",
+        "The record was updated within the configured window (`[clean] stale_after_days`).",
+        "{column} is older than the update window",
+    ),
+    _finding(
+        "age.implausible",
+        "song",
+        "A living person is at most 120 years old.",
+        "{column} gives an age over 120 for a living person",
     ),
 )
 
@@ -82,7 +263,8 @@ def rules_markdown() -> str:
         "| --- | --- | --- | --- |",
     ]
     for r in _ALL:
+        outcome = f"{r.outcome}, value removed" if r.nulls else r.outcome
         lines.append(
-            f"| `{r.id}` | {words[r.dimension]} (`{r.dimension}`) | {r.outcome} | {r.meaning} |"
+            f"| `{r.id}` | {words[r.dimension]} (`{r.dimension}`) | {outcome} | {r.meaning} |"
         )
     return "\n".join(lines) + "\n"

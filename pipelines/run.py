@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandera.polars as pa
 import polars as pl
 
 from pipelines.config import Config
@@ -32,6 +33,9 @@ from pipelines.manifest import (
     run_id_for,
 )
 from pipelines.progress import Progress
+from pipelines.standardise import standardised
+from pipelines.validate import empty_findings, validated
+from schemas.raw import RAW_MODELS
 
 __all__ = ["LINKS_SCHEMA", "RunResult", "run_clean"]
 
@@ -66,13 +70,42 @@ class RunResult:
 class _SourceOutput:
     kept: pl.DataFrame
     quarantine: pl.DataFrame
+    findings: pl.DataFrame
     info: InputInfo
     stages: list[StageRecord]
     counts: dict[str, Any]
 
 
-def _ingest_source(source: str, path: Path, progress: Progress) -> _SourceOutput:
-    """Read and ingest one source; only counts reach the progress output."""
+def _standardise_source(
+    kept: pl.DataFrame, source: str, cfg: Config, progress: Progress
+) -> tuple[pl.DataFrame, pl.DataFrame, list[StageRecord]]:
+    """Standardise and validate the kept rows of one source; return (clean, findings, stages)."""
+    as_of = cfg.run_as_of()
+    stale_before = as_of - dt.timedelta(days=cfg.clean.stale_after_days)
+    convention = getattr(cfg.clean.gender_numeric, source)
+    try:
+        RAW_MODELS[source].validate(kept, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise OutputError(f"ingested {source} breaks the raw contract:\n{exc}") from None
+    with progress.step(f"standardise {source}"):
+        start = time.perf_counter()
+        std = standardised(kept.lazy(), source, as_of, convention).collect()
+        std_seconds = time.perf_counter() - start
+    with progress.step(f"validate {source}") as detail:
+        start = time.perf_counter()
+        clean, findings = validated(std, source, stale_before)
+        val_seconds = time.perf_counter() - start
+        detail(f"{findings.height} findings on {findings['record_id'].n_unique()} records")
+    rows = kept.height
+    stages = [
+        StageRecord("standardise", source, rows, std.height, 0, round(std_seconds, 3)),
+        StageRecord("validate", source, rows, clean.height, 0, round(val_seconds, 3)),
+    ]
+    return clean.with_columns(pl.lit(None, dtype=pl.String).alias("person_id")), findings, stages
+
+
+def _ingest_source(source: str, path: Path, cfg: Config, progress: Progress) -> _SourceOutput:
+    """Read, ingest, standardise and validate one source; only counts reach the progress."""
     with progress.step(f"ingest {source}") as detail:
         start = time.perf_counter()
         table = read_source(source, path)
@@ -89,6 +122,7 @@ def _ingest_source(source: str, path: Path, progress: Progress) -> _SourceOutput
             f"{rows_in} rows: {kept.height} kept, {rows_quarantined} set aside "
             f"({quarantine.height} reasons); {len(headers.extra)} extra columns"
         )
+    clean, findings, more = _standardise_source(kept, source, cfg, progress)
     info = InputInfo(
         source=source,
         path=str(path),
@@ -104,8 +138,11 @@ def _ingest_source(source: str, path: Path, progress: Progress) -> _SourceOutput
         StageRecord(
             "ingest", source, rows_in, kept.height, rows_quarantined, round(ingest_seconds, 3)
         ),
+        *more,
     ]
-    return _SourceOutput(kept, quarantine, info, stages, counts)
+    if clean.height != kept.height:
+        raise OutputError(f"{source}: standardise changed the row count")
+    return _SourceOutput(clean, quarantine, findings, info, stages, counts)
 
 
 def _links(kept: pl.DataFrame) -> pl.DataFrame:
@@ -151,7 +188,9 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
     inputs = find_inputs(raw)
     progress.info(f"{len(inputs)} input file(s): {', '.join(inputs)}")
 
-    results = {source: _ingest_source(source, path, progress) for source, path in inputs.items()}
+    results = {
+        source: _ingest_source(source, path, cfg, progress) for source, path in inputs.items()
+    }
     counts = {source: r.counts for source, r in results.items()}
     _check_accounting(counts)
 
@@ -171,6 +210,8 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
             outputs[f"{source}.parquet"] = write_parquet(kept, tmp / f"{source}.parquet")
         outputs["links.parquet"] = write_parquet(links, tmp / "links.parquet")
         outputs["quarantine.parquet"] = write_parquet(quarantine, tmp / "quarantine.parquet")
+        findings = pl.concat([empty_findings(), *(r.findings for r in results.values())])
+        outputs["findings.parquet"] = write_parquet(findings, tmp / "findings.parquet")
         seconds = time.perf_counter() - started
         manifest = build_manifest(
             run_id=run_id,

@@ -18,7 +18,7 @@ def test_docs_page_is_generated_from_the_registry() -> None:
 
 def test_code_emits_exactly_the_declared_rules() -> None:
     emitted: set[str] = set()
-    for path in (ROOT / "pipelines").rglob("*.py"):
+    for path in [*(ROOT / "pipelines").rglob("*.py"), *(ROOT / "schemas").rglob("*.py")]:
         emitted |= set(re.findall(r'rule_id\(\s*"([^"]+)"', path.read_text(encoding="utf-8")))
     assert emitted == set(RULES)
 

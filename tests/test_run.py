@@ -54,6 +54,7 @@ def test_outputs_and_manifest_reconcile(tmp_path: Path, raw: Path, cfg: Config) 
     result = run_clean(raw, out, cfg, silent())
     assert result.out == out
     assert sorted(p.name for p in out.iterdir()) == [
+        "findings.parquet",
         "insurance.parquet",
         "links.parquet",
         "manifest.json",
@@ -74,7 +75,19 @@ def test_outputs_and_manifest_reconcile(tmp_path: Path, raw: Path, cfg: Config) 
         "insurance.parquet": 1,
         "links.parquet": 3,
         "quarantine.parquet": 3,
+        "findings.parquet": 7,
     }
+    findings = pl.read_parquet(out / "findings.parquet")
+    assert sorted(findings.select("record_id", "rule", "column").rows()) == [
+        ("B1", "insurance_code.format", "insurance_code"),
+        ("B1", "required.missing", "birth_date"),
+        ("B1", "required.missing", "gender"),
+        ("R1", "required.missing", "birth_date"),
+        ("R1", "required.missing", "gender"),
+        ("R2", "required.missing", "birth_date"),
+        ("R2", "required.missing", "gender"),
+    ]
+    assert pl.read_parquet(out / "insurance.parquet")["insurance_code"].to_list() == [None]
     res_in = manifest["inputs"]["residents"]
     assert res_in["format"] == "csv" and res_in["encoding"] == "utf-8-sig" and res_in["rows"] == 4
     assert res_in["columns"]["Họ và tên"] == "full_name"

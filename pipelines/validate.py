@@ -1,0 +1,159 @@
+"""Validate stage: run the Pandera rule schema of a source and turn failures into findings.
+
+Every failing (row, rule) becomes one row of ``findings.parquet`` with the rule's id,
+dimension, the column, the raw value and a plain-words message. Rules marked ``nulls`` remove
+the failing value from the clean record (the finding keeps it). Failures of the typed contract
+itself (a wrong type, a duplicate record id) are defects in dancu and stop the run.
+
+Example:
+    >>> import datetime as dt
+    >>> from pipelines.standardise import standardised
+    >>> lf = pl.LazyFrame({"source": ["residents"], "record_id": ["R1"],
+    ...     "personal_id": ["0012"], "full_name": ["An"], "source_row": [1]})
+    >>> std = standardised(lf, "residents", dt.date(2026, 11, 22)).collect()
+    >>> clean, findings = validated(std, "residents", dt.date(2025, 11, 22))
+    >>> findings["rule"].to_list(), clean["personal_id"].to_list()
+    (['personal_id.format'], [None])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandera.polars as pa
+import polars as pl
+
+from pipelines.errors import OutputError
+from pipelines.rules import RULES
+from schemas.standardised import STALE_BEFORE, rule_schema, typed_schema
+
+__all__ = ["FINDINGS_SCHEMA", "empty_findings", "validated"]
+
+FINDINGS_SCHEMA = pl.Schema(
+    {
+        "source": pl.String(),
+        "record_id": pl.String(),
+        "person_id": pl.String(),
+        "rule": pl.String(),
+        "dimension": pl.String(),
+        "column": pl.String(),
+        "value": pl.String(),
+        "message": pl.String(),
+        "province_code": pl.String(),
+    }
+)
+"""Columns of ``findings.parquet`` (DESIGN §5)."""
+
+_HELPER_SUFFIXES = ("__raw", "__state", "__legacy", "__maybe_landline")
+_RULES_TABLE = pl.DataFrame(
+    {
+        "rule": list(RULES),
+        "dimension": [r.dimension for r in RULES.values()],
+        "template": [r.message for r in RULES.values()],
+    }
+)
+
+
+def empty_findings() -> pl.DataFrame:
+    """Return an empty findings frame with the contract's columns."""
+    return pl.DataFrame(schema=FINDINGS_SCHEMA)
+
+
+def _failures(df: pl.DataFrame, source: str) -> pl.DataFrame:
+    """Return Pandera's failure cases of ``df`` against the rule schema (possibly empty)."""
+    try:
+        rule_schema(source, df.columns).validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return exc.failure_cases
+    return pl.DataFrame(schema={"check": pl.String, "index": pl.Int32})
+
+
+def _contract_errors(fc: pl.DataFrame, source: str) -> None:
+    """Raise OutputError for failures that are not data rules (dancu defects)."""
+    bad = fc.filter(pl.col("index").is_null() | ~pl.col("check").str.contains("@", literal=True))
+    if bad.height:
+        checks = ", ".join(sorted({f"{c} ({k})" for c, k in bad.select("column", "check").rows()}))
+        raise OutputError(f"standardised {source} breaks its typed contract: {checks}")
+
+
+def _findings(df: pl.DataFrame, fc: pl.DataFrame) -> pl.DataFrame:
+    """Return one finding per (row, rule) failure, with the raw value and message."""
+    hits = (
+        fc.select(
+            pl.col("index").cast(pl.UInt32).alias("__row"),
+            pl.col("check").str.split_exact("@", 1).struct.rename_fields(["rule", "column"]),
+        )
+        .unnest("check")
+        .unique(maintain_order=True)
+    )
+    if hits.is_empty():
+        return empty_findings()
+    rows = df.with_row_index("__row")
+    parts = []
+    for column, group in hits.partition_by("column", as_dict=True, maintain_order=True).items():
+        name = str(column[0])
+        value_col = f"{name}__raw" if f"{name}__raw" in df.columns else name
+        parts.append(
+            group.join(rows, on="__row", how="left").select(
+                "__row",
+                "source",
+                "record_id",
+                pl.lit(None, dtype=pl.String).alias("person_id"),
+                "rule",
+                "column",
+                pl.col(value_col).cast(pl.String).alias("value"),
+                (pl.col("province_code") if "province_code" in df.columns else pl.lit(None))
+                .cast(pl.String)
+                .alias("province_code"),
+            )
+        )
+    found = pl.concat(parts).join(_RULES_TABLE, on="rule", how="left")
+    return (
+        found.sort("__row", "rule", "column", maintain_order=True)
+        .with_columns(
+            pl.col("template")
+            .str.replace_all("{column}", pl.col("column"), literal=True)
+            .alias("message")
+        )
+        .select(FINDINGS_SCHEMA.names())
+        .cast(FINDINGS_SCHEMA)
+    )
+
+
+def _nulled(df: pl.DataFrame, fc: pl.DataFrame) -> pl.DataFrame:
+    """Return ``df`` with the values of failing cells removed where the rule says so."""
+    nulling = [r.id for r in RULES.values() if r.nulls]
+    hits = fc.filter(pl.col("check").str.split("@").list.first().is_in(nulling)).select(
+        pl.col("index").cast(pl.UInt32), pl.col("check").str.split("@").list.last().alias("column")
+    )
+    if hits.is_empty():
+        return df
+    row = pl.int_range(pl.len(), dtype=pl.UInt32)
+    return df.with_columns(
+        pl.when(row.is_in(group["index"].implode()))
+        .then(None)
+        .otherwise(pl.col(str(column[0])))
+        .alias(str(column[0]))
+        for column, group in hits.partition_by("column", as_dict=True).items()
+    )
+
+
+def validated(
+    df: pl.DataFrame, source: str, stale_before: dt.date
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Return ``(clean, findings)`` for a standardised frame of ``source``.
+
+    ``clean`` has the canonical columns (helper columns dropped), failing values removed
+    where the rule says so, and is checked against the source's typed model.
+    """
+    frame = df.with_columns(pl.lit(stale_before, dtype=pl.Date).alias(STALE_BEFORE))
+    fc = _failures(frame, source)
+    _contract_errors(fc, source)
+    findings = _findings(frame, fc)
+    helpers = [c for c in frame.columns if c.startswith("__") or c.endswith(_HELPER_SUFFIXES)]
+    clean = _nulled(frame, fc).drop(helpers)
+    try:
+        typed_schema(source, clean.columns).validate(clean, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise OutputError(f"clean {source} breaks its typed contract:\n{exc}") from None
+    return clean, findings

@@ -1,0 +1,299 @@
+"""Pandera models at the standardised boundary: the typed contract plus the data rules.
+
+Each source has a ``DataFrameModel`` with the canonical columns and their types, and a list of
+rule checks. A check is named ``<rule id>@<column>`` and passes (True or null) where the value
+keeps the rule; :func:`rule_schema` joins both into one schema, validated with ``lazy=True`` so
+that every failing row of every rule is reported (see ``pipelines/validate.py``).
+
+Example:
+    >>> import datetime as dt
+    >>> df = pl.DataFrame({"source": ["residents"], "record_id": ["R1"],
+    ...     "personal_id": ["001"], "gender": ["Nam"], "birth_date": [dt.date(1990, 1, 1)]})
+    >>> [c.name for c in checks_for("residents", df.columns)][:2]
+    ['personal_id.format@personal_id', 'personal_id.prefix@personal_id']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandera.polars as pa
+import polars as pl
+
+from pipelines.rules import rule_id
+from pipelines.standardise.fields import FIELDS, raw_name
+from pipelines.vn.dates import age_years
+from pipelines.vn.ids import (
+    id_digits,
+    personal_id_century_matches,
+    personal_id_gender_digit_matches,
+    personal_id_prefix_known,
+    personal_id_year_matches,
+)
+
+__all__ = [
+    "MODELS",
+    "STALE_BEFORE",
+    "CivilEvents",
+    "Insurance",
+    "Residents",
+    "RuleCheck",
+    "checks_for",
+    "rule_schema",
+    "typed_schema",
+]
+
+STALE_BEFORE = "__stale_before"
+"""Helper column: records updated before this date are stale."""
+
+AS_OF = "__as_of"
+LANDLINE_SWITCH = pl.date(2017, 7, 1)
+"""After the third phase of the 2017 area-code change every landline has 11 digits."""
+
+
+class _Base(pa.DataFrameModel):
+    source: pl.String
+    record_id: pl.String = pa.Field(nullable=False, unique=True)
+    personal_id: pl.String = pa.Field(nullable=True)
+    full_name: pl.String = pa.Field(nullable=True)
+    gender: pl.String = pa.Field(nullable=True, isin=["Nam", "Nữ"])
+    birth_date: pl.Date = pa.Field(nullable=True)
+    birth_date_precision: pl.String = pa.Field(nullable=True, isin=["day", "month", "year"])
+
+    class Config:
+        strict = False
+
+
+class Residents(_Base):
+    """Standardised residents (dân cư)."""
+
+    legacy_id: pl.String = pa.Field(nullable=True)
+    phone: pl.String = pa.Field(nullable=True)
+    province_code: pl.String = pa.Field(nullable=True)
+    ward_code: pl.String = pa.Field(nullable=True)
+    status: pl.String = pa.Field(nullable=True, isin=["alive", "deceased"])
+    death_date: pl.Date = pa.Field(nullable=True)
+    updated_at: pl.Date = pa.Field(nullable=True)
+
+
+class CivilEvents(_Base):
+    """Standardised civil events (hộ tịch)."""
+
+    event_id: pl.String = pa.Field(nullable=False, unique=True)
+    event_type: pl.String = pa.Field(nullable=True, isin=["birth", "death", "marriage"])
+    event_date: pl.Date = pa.Field(nullable=True)
+    registered_on: pl.Date = pa.Field(nullable=True)
+    province_code: pl.String = pa.Field(nullable=True)
+
+
+class Insurance(_Base):
+    """Standardised insurance records (BHXH)."""
+
+    insurance_code: pl.String = pa.Field(nullable=True)
+    phone: pl.String = pa.Field(nullable=True)
+    province_code: pl.String = pa.Field(nullable=True)
+    status: pl.String = pa.Field(nullable=True, isin=["active", "suspended", "closed"])
+    last_paid_on: pl.Date = pa.Field(nullable=True)
+    updated_at: pl.Date = pa.Field(nullable=True)
+
+
+MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "residents": Residents,
+    "civil_events": CivilEvents,
+    "insurance": Insurance,
+}
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "residents": ("full_name", "gender", "birth_date"),
+    "civil_events": ("event_date", "full_name"),
+    "insurance": ("full_name", "gender", "birth_date"),
+}
+"""Fields whose absence counts against đủ (beyond the ids ingest already requires)."""
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """One rule applied to one column: ``passes`` is True or null where the rule holds."""
+
+    rule: str
+    column: str
+    passes: pl.Expr
+
+    @property
+    def name(self) -> str:
+        """Return the Pandera check name, ``<rule>@<column>``."""
+        return f"{self.rule}@{self.column}"
+
+    def check(self) -> pa.Check:
+        """Return the Pandera dataframe check of this rule."""
+        expr = self.passes.alias("passes")
+        return pa.Check(lambda data: data.lazyframe.select(expr), name=self.name)
+
+
+def _raw_present(column: str) -> pl.Expr:
+    return (pl.col(raw_name(column)).str.strip_chars().str.len_chars() > 0).fill_null(False)
+
+
+def _state_ok(column: str, state: str) -> pl.Expr:
+    return pl.col(f"{column}__state").fill_null("") != state
+
+
+def _id_checks(column: str, birth: bool) -> Iterable[RuleCheck]:
+    pid = pl.col(column)
+    yield RuleCheck(rule_id("personal_id.format"), column, pid.str.contains(r"^\d{12}$"))
+    well_formed = pid.str.contains(r"^\d{12}$")
+    yield RuleCheck(
+        rule_id("personal_id.prefix"),
+        column,
+        ~well_formed | personal_id_prefix_known(column),
+    )
+    yield RuleCheck(
+        rule_id("personal_id.legacy_cmnd"),
+        column,
+        id_digits(raw_name(column)).str.len_chars() != 9,
+    )
+    if birth:
+        year = pl.col("birth_date").dt.year()
+        yield RuleCheck(
+            rule_id("personal_id.gender_digit"),
+            column,
+            ~well_formed | personal_id_gender_digit_matches(column, "gender"),
+        )
+        yield RuleCheck(
+            rule_id("personal_id.birth_year"),
+            column,
+            ~well_formed
+            | (personal_id_century_matches(column, year) & personal_id_year_matches(column, year)),
+        )
+
+
+def _date_checks(column: str) -> Iterable[RuleCheck]:
+    yield RuleCheck(rule_id("date.unparseable"), column, _state_ok(column, "unparseable"))
+    yield RuleCheck(rule_id("date.impossible"), column, _state_ok(column, "impossible"))
+    yield RuleCheck(rule_id("date.future"), column, pl.col(column) <= pl.col(AS_OF))
+
+
+def _coded(rule: str, column: str) -> RuleCheck:
+    return RuleCheck(rule, column, ~_raw_present(column) | pl.col(column).is_not_null())
+
+
+def _phone_checks(columns: set[str]) -> Iterable[RuleCheck]:
+    yield _coded(rule_id("phone.invalid"), "phone")
+    yield RuleCheck(rule_id("phone.legacy_mobile"), "phone", ~pl.col("phone__legacy"))
+    if "updated_at" in columns:
+        old = pl.col("updated_at") < LANDLINE_SWITCH
+        yield RuleCheck(
+            rule_id("phone.ambiguous_landline"),
+            "phone",
+            ~(pl.col("phone__maybe_landline") & old),
+        )
+
+
+def _address_checks(columns: set[str]) -> Iterable[RuleCheck]:
+    status = pl.col("address_unit_status").fill_null("")
+    yield RuleCheck(rule_id("address.unknown_province"), "province", status != "unknown_province")
+    if "ward" in columns:
+        yield RuleCheck(rule_id("address.unknown_ward"), "ward", status != "unknown_ward")
+        yield RuleCheck(
+            rule_id("address.ambiguous_unit"),
+            "ward",
+            ~status.is_in(["legacy_ambiguous", "ambiguous_ward"]),
+        )
+    yield RuleCheck(
+        rule_id("address.superseded_unit"),
+        "province",
+        ~status.is_in(["legacy_mapped", "legacy_ambiguous"]),
+    )
+
+
+def _resident_checks() -> Iterable[RuleCheck]:
+    alive = pl.col("status").fill_null("alive") == "alive"
+    age = age_years("birth_date", pl.col(AS_OF))
+    yield RuleCheck(
+        rule_id("personal_id.missing_adult"),
+        "personal_id",
+        ~(alive & (age >= 14) & pl.col("personal_id").is_null() & pl.col("legacy_id").is_null()),
+    )
+    yield RuleCheck(rule_id("age.implausible"), "birth_date", ~(alive & (age > 120)))
+    yield RuleCheck(
+        rule_id("date.before_birth"), "death_date", pl.col("death_date") >= pl.col("birth_date")
+    )
+
+
+def checks_for(source: str, columns: Iterable[str]) -> list[RuleCheck]:
+    """Return every rule check that applies to ``source`` given the frame's ``columns``."""
+    cols = set(columns)
+    fields = {c: k for c, k in FIELDS[source].items() if c in cols}
+    out: list[RuleCheck] = []
+    for column, kind in fields.items():
+        if kind == "personal_id":
+            out += _id_checks(column, birth=column == "personal_id" and "birth_date" in cols)
+        elif kind == "legacy_id":
+            out.append(
+                RuleCheck(
+                    rule_id("legacy_id.format"),
+                    column,
+                    pl.col(column).str.contains(r"^(\d{9}|\d{12})$"),
+                )
+            )
+        elif kind == "insurance_code":
+            out.append(
+                RuleCheck(
+                    rule_id("insurance_code.format"),
+                    column,
+                    pl.col(column).str.contains(r"^\d{10}$"),
+                )
+            )
+        elif kind == "date":
+            out += _date_checks(column)
+        elif kind == "gender":
+            out.append(_coded(rule_id("gender.unrecognised"), column))
+        elif kind == "status":
+            out.append(_coded(rule_id("status.unrecognised"), column))
+        elif kind == "event_type":
+            out.append(_coded(rule_id("event_type.unrecognised"), column))
+        elif kind == "name":
+            raw = pl.col(raw_name(column))
+            out.append(RuleCheck(rule_id("name.not_canonical"), column, raw == pl.col(column)))
+    if "phone" in fields:
+        out += _phone_checks(cols)
+    if "province" in fields and "address_unit_status" in cols:
+        out += _address_checks(cols)
+    for column in REQUIRED[source]:
+        if raw_name(column) in cols:
+            out.append(RuleCheck(rule_id("required.missing"), column, _raw_present(column)))
+    if "updated_at" in fields and STALE_BEFORE in cols:
+        out.append(
+            RuleCheck(
+                rule_id("updated_at.stale"),
+                "updated_at",
+                pl.col("updated_at") >= pl.col(STALE_BEFORE),
+            )
+        )
+    if source == "residents" and {"status", "legacy_id", "death_date"} <= cols:
+        out += _resident_checks()
+    return out
+
+
+def typed_schema(source: str, columns: Iterable[str]) -> pa.DataFrameSchema:
+    """Return the typed contract of ``source`` for the model columns present in ``columns``."""
+    base = MODELS[source].to_schema()
+    cols = set(columns)
+    return pa.DataFrameSchema(
+        columns={k: v for k, v in base.columns.items() if k in cols},
+        strict=False,
+        name=MODELS[source].__name__,
+    )
+
+
+def rule_schema(source: str, columns: Iterable[str]) -> pa.DataFrameSchema:
+    """Return the Pandera schema of ``source``: its model's typed columns plus the rule checks."""
+    cols = list(columns)
+    typed = typed_schema(source, cols)
+    return pa.DataFrameSchema(
+        columns=typed.columns,
+        checks=[c.check() for c in checks_for(source, cols)],
+        strict=False,
+        name=typed.name,
+    )
