@@ -191,9 +191,11 @@ def test_history_survives_a_new_run(tmp_path: Path, raw: Path, cfg: Config) -> N
     (out / "history").mkdir()
     (out / "history" / "scorecard-2026-11-15.json").write_text('{"score": 90}')
     (out / "stale.txt").write_text("from an old run")
+    (out / ".gitkeep").write_text("")  # the repo's placeholder in data/clean/
     run_clean(raw, out, cfg, silent())
     assert (out / "history" / "scorecard-2026-11-15.json").read_text() == '{"score": 90}'
     assert not (out / "stale.txt").exists()
+    assert (out / ".gitkeep").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clean", "raw"]
 
 

@@ -28,6 +28,8 @@ from pipelines.errors import OutputError
 __all__ = ["HISTORY", "atomic_output", "write_json", "write_parquet"]
 
 HISTORY = "history"
+KEEP_FILES = (".gitkeep",)
+"""Files of the old output folder that a run carries over (the repo's placeholder)."""
 """Sub-folder of the output folder that survives from run to run."""
 
 
@@ -102,6 +104,9 @@ def atomic_output(out: Path, run_id: str) -> Iterator[Path]:
             shutil.copytree(
                 old_history, tmp / HISTORY, dirs_exist_ok=True, copy_function=_copy_if_absent
             )
+        for keep in KEEP_FILES:
+            if (out / keep).is_file() and not (tmp / keep).exists():
+                shutil.copy2(out / keep, tmp / keep)
         _swap(tmp, out, backup)
     except BaseException:
         _remove(tmp)
