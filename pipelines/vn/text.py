@@ -7,7 +7,10 @@ with the number of distinct strings, not rows.
 
 Chain used by :func:`clean_text`: zero-width removal → NFC → whitespace collapse (vectorised on
 the distinct values) → legacy TCVN3/VNI repair → ``Ð``/``ð`` → ``Đ``/``đ`` → canonical
-(old-style) tone placement (Python, per distinct value, repeated until stable).
+(old-style) tone placement (Python, repeated until stable). :func:`clean_text` and
+:func:`clean_name` run that Python step per distinct *word* for values made of Vietnamese
+letters, ASCII and single spaces (provably the same result, see :func:`_on_distinct_words`) and
+per distinct value only for the rest (mojibake, stray marks, non-syllables, other scripts).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Final
 
 import polars as pl
@@ -339,13 +343,110 @@ def _name_step(value: str) -> str:
 _clean_text_one: Final = _fixpoint(_text_step)
 _clean_name_one: Final = _fixpoint(_name_step)
 
+# Fast path: values made only of Vietnamese letters (precomposed, either case), ASCII graphic
+# characters and single spaces are fixed word by word (see :func:`_on_distinct_words`).
+_FAST_VOWELS: Final = "aăâeêioôơuưy"
+_FAST_LETTERS: Final = "".join(
+    sorted(
+        {
+            unicodedata.normalize("NFC", c + tone)
+            for v in _FAST_VOWELS + _FAST_VOWELS.upper()
+            for c in [v]
+            for tone in ("", _GRAVE, _ACUTE, _HOOK, _TILDE, _DOT)
+        }
+        | set("đĐ")
+    )
+)
+_FAST_CHARS: Final = frozenset(_FAST_LETTERS) | frozenset(map(chr, range(0x20, 0x7F)))
+_FAST_RE: Final = "^[\\x20-\\x7E" + _FAST_LETTERS + "]+$"
+#: Already NFC / space-normalised fast-path text: ``_nfc_spaces`` would return it unchanged.
+_TIDY_RE: Final = f"^[\\x21-\\x7E{_FAST_LETTERS}]+(?: [\\x21-\\x7E{_FAST_LETTERS}]+)*$"
+
+
+@lru_cache(maxsize=1 << 18)
+def _word_fixed(word: str, name: bool) -> str | None:
+    """Return the clean step's fixed point for one word, or ``None`` if maybe not word-local.
+
+    ``None`` unless every iterate the step is applied to is made of :data:`_FAST_CHARS` and is
+    valid Vietnamese (no stray mark, every letter run one syllable; then the legacy decoder leaves
+    it, and the whole value it sits in, alone) and the loop converges within ``_MAX_PASSES``.
+    """
+    step = _name_step if name else _text_step
+    value = word
+    for _ in range(_MAX_PASSES):
+        if not (_FAST_CHARS.issuperset(value) and _is_vietnamese(value)):
+            return None
+        nxt = step(value)
+        if nxt == value:
+            return value
+        value = nxt
+    return None
+
+
+def _on_distinct_words(col: str | pl.Expr, *, name: bool) -> pl.Expr:
+    """:func:`_clean_name_one` / :func:`_clean_text_one` on the distinct values, mostly per word.
+
+    After the vectorised :func:`_nfc_spaces`, a value made only of :data:`_FAST_CHARS` (words
+    separated by single spaces) is cleaned word by word: the Python step runs once per distinct
+    *word* (cached process-wide) and the words are mapped back in polars. That equals the
+    per-value step: when every word stays valid Vietnamese the legacy decoder is the identity on
+    the whole value, viet-text-tools' tone rules only look inside a run of letters and marks,
+    and title case restarts after each space. Values with other characters, or with a word that
+    is not provably word-local (:func:`_word_fixed` returns ``None``: non-syllables, latin-1
+    mojibake, …), take the full per-value Python step. Equality with the per-value path is
+    tested on generated names, random syllables and hypothesis text.
+    """
+    full_one = _clean_name_one if name else _clean_text_one
+
+    def _batch(s: pl.Series) -> pl.Series:
+        s = s.cast(pl.String)
+        uniques = s.drop_nulls().unique()
+        if uniques.is_empty():
+            return s
+        # Values already in fast-path form need no NFC / space clean-up (the costly part).
+        v = uniques
+        tidy = uniques.str.contains(_TIDY_RE)
+        if not tidy.all():
+            untidy = uniques.filter(~tidy).to_frame("v").select(_nfc_spaces(pl.col("v")))["v"]
+            v = uniques.clone().scatter((~tidy).arg_true(), untidy)
+        fast = tidy | v.str.contains(_FAST_RE).fill_null(False)
+        new = v
+        if fast.any():
+            fast_values = v.filter(fast)
+            words = fast_values.str.split(" ").explode().unique()
+            old_words = words.to_list()
+            fixed = [_word_fixed(w, name) for w in old_words]
+            if any(f != w for f, w in zip(fixed, old_words, strict=True)):
+                mapped = (
+                    fast_values.str.split(" ")
+                    .list.eval(
+                        pl.element().replace_strict(old_words, fixed, return_dtype=pl.String)
+                    )
+                    .list.join(" ", ignore_nulls=False)
+                )  # null: a word without a provable fixed point → per-value path
+                fast_idx = fast.arg_true()
+                ok = mapped.is_not_null()
+                new = v.clone().scatter(fast_idx.filter(ok), mapped.filter(ok))
+                fast = fast.scatter(fast_idx.filter(~ok), False)
+        slow = v.is_not_null() & ~fast
+        if slow.any():
+            vals = [full_one(x) for x in v.filter(slow).to_list()]
+            new = new.clone().scatter(slow.arg_true(), pl.Series(vals, dtype=pl.String))
+        changed = uniques.ne_missing(new)
+        if not changed.any():
+            return s
+        return s.replace(uniques.filter(changed), new.filter(changed))
+
+    return _expr(col).map_batches(_batch, return_dtype=pl.String)
+
 
 def clean_text(col: str | pl.Expr) -> pl.Expr:
     """Full text clean-up: NFC → spaces → legacy-encoding fix → ``Ð`` map → canonical tones.
 
     Zero-width removal, NFC and whitespace collapse run vectorised on the distinct values; the
-    legacy fix, ``Ð`` map and tone placement then run in Python once per distinct value,
-    repeated until stable, so the result is idempotent. Null and blank → null; case is kept.
+    legacy fix, ``Ð`` map and tone placement then run in Python, repeated until stable, so the
+    result is idempotent: once per distinct word for plain Vietnamese/ASCII text, once per
+    distinct value otherwise (same result). Null and blank → null; case is kept.
 
     Example:
         >>> import polars as pl
@@ -353,7 +454,7 @@ def clean_text(col: str | pl.Expr) -> pl.Expr:
         >>> df.select(clean_text("x"))["x"].to_list()
         ['hòa bình', 'Nguyễn Văn An', None]
     """
-    return on_distinct(col, _clean_text_one, pre=_nfc_spaces)
+    return _on_distinct_words(col, name=False)
 
 
 def clean_name(col: str | pl.Expr) -> pl.Expr:
@@ -368,7 +469,7 @@ def clean_name(col: str | pl.Expr) -> pl.Expr:
         >>> df.select(clean_name("x"))["x"].to_list()
         ['Đặng Thị Thủy', 'Nguyễn Văn An']
     """
-    return on_distinct(col, _clean_name_one, pre=_nfc_spaces)
+    return _on_distinct_words(col, name=True)
 
 
 def ascii_fold(col: str | pl.Expr) -> pl.Expr:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import polars as pl
@@ -95,19 +96,66 @@ def test_canonical_kind_and_legacy_landline(
     assert one(phones.phone_maybe_legacy_landline("p"), raw) is legacy_landline
 
 
-def test_validity_computed_on_distinct_values_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[str] = []
-    original = phones._classify.__wrapped__
+def test_validity_needs_no_per_value_phonenumbers_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kinds come from phonenumbers' VN metadata evaluated in polars, not one call per number."""
 
-    def spy(national: str) -> str:
-        seen.append(national)
-        return original(national)
+    def forbidden(national: str) -> str:
+        raise AssertionError(f"per-value classification of {national}")
 
-    monkeypatch.setattr(phones, "_classify", spy)
+    monkeypatch.setattr(phones, "_classify", forbidden)
+    monkeypatch.setattr(phones.phonenumbers, "is_valid_number", forbidden)
     df = pl.DataFrame({"p": ["0912345678", "0912 345 678", "+84912345678", "01688123456"] * 500})
-    out = df.select(phones.canonical_phone("p"))
-    assert out["p"].n_unique() == 2
-    assert sorted(seen) == ["0388123456", "0912345678"]
+    out = df.select(phones.canonical_phone("p"), phones.phone_kind("p").alias("k"))
+    assert sorted(out.unique().rows()) == [("0388123456", "mobile"), ("0912345678", "mobile")]
+
+
+def _random_nationals(n: int, seed: int) -> list[str]:
+    """Digit strings over every 1-3 digit prefix after the trunk 0, lengths 9-12, plus junk."""
+    rng = random.Random(seed)
+    out = [
+        f"0{a}{b:02d}" + "".join(rng.choices("0123456789", k=length - 4))
+        for a in range(10)
+        for b in range(100)
+        for length in (10, 11)
+    ]
+    while len(out) < n:
+        length = rng.choice([9, 10, 10, 11, 11, 12])
+        out.append("".join(rng.choices("0123456789", k=length)))
+    return [*out, "0912 345 678", "+84912345678", "０９１２３４５６７８", "0912ABC678", "", "0"]
+
+
+def test_vectorised_kind_equals_phonenumbers_per_number() -> None:
+    values = [
+        *_random_nationals(6000, seed=1),
+        "0912345678", "02838291234", "0672123456", "01800123456", "0190012345", "0838291234",
+        "0438262999", "05113822222", "0121012345", "01201123456", "0999123456", "0992123456",
+    ]  # fmt: skip
+    df = pl.DataFrame({"n": values})
+    fast = df.select(phones._kind_expr(pl.col("n"))).to_series().to_list()
+    assert fast == [phones._classify.__wrapped__(v) for v in values]
+
+
+def test_phone_info_equals_per_value_reference() -> None:
+    """The whole struct, from raw text, against per-value phonenumbers on the converted digits."""
+    rng = random.Random(2)
+    nationals = _random_nationals(3000, seed=3)
+    raws = (
+        [
+            rng.choice(["{}", "+84{}", "84{}", "0084 {}", "{} ", "({})"]).format(
+                v[1:] if rng.random() < 0.5 and v.startswith("0") else v
+            )
+            for v in nationals
+        ]
+        + [f"{old}{rng.randrange(10**7):07d}" for old in LEGACY_MOBILE_PREFIXES]
+        + [None]
+    )
+    info = pl.DataFrame({"p": raws}, schema={"p": pl.String}).select(phones.phone_info("p"))
+    for row in info.to_series().to_list():
+        if row is None or row["converted"] is None:
+            continue
+        kind = phones._classify.__wrapped__(row["converted"])
+        assert row["kind"] == kind
+        assert row["canonical"] == (None if kind == "invalid" else row["converted"])
 
 
 def test_composable_in_one_with_columns() -> None:

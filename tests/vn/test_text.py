@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import doctest
+import random
 import unicodedata
 
 import polars as pl
@@ -291,3 +292,113 @@ def test_ascii_fold_output_is_ascii(value: str) -> None:
 )
 def test_clean_name_title_case_matches_vn_title_case(raw: str) -> None:
     assert run(clean_name, [raw]) == run(lambda c: vn_title_case(clean_text(c)), [raw])
+
+
+# -- fast (per-word) path == per-value Python path ----------------------------------------------
+
+
+def ref_clean_name(col: str) -> pl.Expr:
+    """The per-value reference: every distinct value through the full Python step."""
+    return text_mod.on_distinct(col, text_mod._clean_name_one, pre=text_mod._nfc_spaces)
+
+
+def ref_clean_text(col: str) -> pl.Expr:
+    return text_mod.on_distinct(col, text_mod._clean_text_one, pre=text_mod._nfc_spaces)
+
+
+_INITIALS = ["", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng"]
+_INITIALS += ["ngh", "nh", "p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x", "q", "Ð", "ð"]
+_NUCLEI = ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay"]
+_NUCLEI += ["âu", "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi", "ôi", "ơi", "ua"]
+_NUCLEI += ["uâ", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ươ", "ưu", "yê", "iêu", "yêu", "oai"]
+_NUCLEI += ["oay", "oeo", "uây", "uôi", "ươi", "ươu", "uya", "uyê", "uyu", "ei", "ou", "ie", "oo"]
+_FINALS = ["", "", "", "c", "ch", "m", "n", "ng", "nh", "p", "t"]
+_TONE_MARKS = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
+
+
+def random_syllable(rng: random.Random) -> str:
+    """Syllable-shaped text with its tone on a *random* vowel (often misplaced), random case."""
+    nucleus = rng.choice(_NUCLEI)
+    pos = rng.randrange(len(nucleus))
+    tone = rng.choice(_TONE_MARKS)
+    marked = nucleus[: pos + 1] + tone + nucleus[pos + 1 :]
+    word = NFD("NFC", rng.choice(_INITIALS) + marked + rng.choice(_FINALS))
+    case = rng.random()
+    if case < 0.15:
+        return word.upper()
+    if case < 0.6:
+        return word[:1].upper() + word[1:]
+    if case < 0.65:
+        return NFD("NFD", word)
+    if case < 0.7:
+        return word + rng.choice(["-", "'", ".", "1", ",", "ǹ", "\u0301", "ß", "ΐ", "Ĳ", "ǆ"])
+    return word
+
+
+def equivalence_sample() -> list[str | None]:
+    import datetime as dt
+
+    import numpy as np
+
+    from pipelines.generate.addresses import load_units
+    from pipelines.generate.names import load_name_tables
+    from pipelines.generate.people import build_people
+    from pipelines.generate.text import ascii_fold as gen_fold
+    from pipelines.generate.text import new_tone_style, to_eth
+
+    people = build_people(
+        np.random.default_rng(0), 20_000, dt.date(2026, 11, 22), load_units(), load_name_tables()
+    )
+    names = pl.concat([people["full_name"], people["father_name"], people["mother_name"]])
+    names = names.drop_nulls().unique(maintain_order=True).rename("x")
+    variants = names.to_frame().select(
+        new=new_tone_style(pl.col("x")),
+        eth=to_eth(pl.col("x")),
+        fold=gen_fold(pl.col("x")),
+        upper=pl.col("x").str.to_uppercase(),
+        lower=pl.col("x").str.to_lowercase(),
+    )
+    values: list[str | None] = names.to_list()
+    for column in variants.columns:
+        values += variants[column].head(3000).to_list()
+    values += [to_tcvn3(v) for v in names.head(2000).to_list()]
+    values += [NFD("NFD", v) for v in names.head(1000).to_list()]
+    rng = random.Random(0)
+    for _ in range(6000):
+        words = [random_syllable(rng) for _ in range(rng.randint(1, 4))]
+        values.append(rng.choice([" ", "  ", "\u00a0"]).join(words))
+    values += [h for h, _ in HAND_SAMPLES] + ["Hµ", "µ", "Thò", "Hoà Lê", "é", "ÐỖ qúy", None, ""]
+    return values
+
+
+def test_fast_path_equals_per_value_path_on_large_sample() -> None:
+    values = equivalence_sample()
+    assert len(values) > 40_000
+    df = pl.DataFrame({"x": values}, schema={"x": pl.String})
+    assert df.select(clean_name("x")).equals(df.select(ref_clean_name("x")))
+    assert df.select(clean_text("x")).equals(df.select(ref_clean_text("x")))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(_VN_ALPHABET, max_size=12) | st.text(), min_size=1, max_size=6))
+def test_fast_path_equals_per_value_path_on_hypothesis_text(values: list[str]) -> None:
+    df = pl.DataFrame({"x": values}, schema={"x": pl.String})
+    assert df.select(clean_name("x")).equals(df.select(ref_clean_name("x")))
+    assert df.select(clean_text("x")).equals(df.select(ref_clean_text("x")))
+
+
+def test_fast_path_calls_python_once_per_word_not_per_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def forbidden(value: str) -> str:
+        raise AssertionError(f"per-value step on {value!r}")
+
+    monkeypatch.setattr(text_mod, "_clean_name_one", forbidden)
+    text_mod._word_fixed.cache_clear()
+    values: list[str | None] = [
+        f"{a} {b} {c}" for a in ["Nguyễn", "TRẦN"] for b in ["Văn", "thị"] for c in ["Hoà"]
+    ]
+    assert run(clean_name, values) == [
+        "Nguyễn Văn Hòa", "Nguyễn Thị Hòa", "Trần Văn Hòa", "Trần Thị Hòa"
+    ]  # fmt: skip
+    assert text_mod._word_fixed.cache_info().currsize == 5
