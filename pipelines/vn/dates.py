@@ -49,7 +49,10 @@ __all__ = [
 ]
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_EXCEL_MIN, _EXCEL_MAX = 10_000, 73_050
+_EXCEL_MIN, _EXCEL_MAX = 2_200, 73_050
+"""Excel serials read as dates: 2,200 (1906-01-08) to 73,050 (2099-12-31). A 4-digit number
+below 2,200 is read as a year; from 2,200 up it cannot be a birth, event or update year, so it
+is an Excel serial of a date in 1906–1927 (an old person's birth date exported from Excel)."""
 
 _TIME_SUFFIX = (
     r"^(.+?)(?:t| +)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
@@ -68,7 +71,7 @@ _VN = (
     r"^(?:ngay ?(?P<d>[0-9]{1,2}) ?,? ?)?(?:thang ?(?P<m>[0-9]{1,2}) ?,? ?)?"
     r"nam ?(?P<y>[0-9]{4})$"
 )
-_EXCEL = r"^(?P<n>[0-9]{5})(?:\.0+)?$"
+_EXCEL = r"^(?P<n>[0-9]{4,5})(?:\.0+)?$"
 
 
 def _expr(col: str | pl.Expr) -> pl.Expr:

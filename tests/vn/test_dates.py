@@ -230,3 +230,17 @@ def test_lazy_and_empty_frames() -> None:
     assert lf.select(dates.date_value("d")).collect().item() == D(1987, 3, 5)
     empty = pl.DataFrame({"d": []}, schema={"d": pl.String})
     assert empty.select(dates.date_value("d")).schema["d"] == pl.Date
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "precision"),
+    [
+        ("9945", dt.date(1927, 3, 24), "day"),  # Excel serial of an old person's birth date
+        ("2200", dt.date(1906, 1, 8), "day"),
+        ("2199", dt.date(2199, 1, 1), "year"),  # below 2,200 a 4-digit number is a year
+        ("1987", dt.date(1987, 1, 1), "year"),
+    ],
+)
+def test_four_digit_excel_serials_versus_years(raw: str, expected: dt.date, precision: str) -> None:
+    out = pl.DataFrame({"d": [raw]}).select(dates.parsed_date("d").struct.unnest())
+    assert out.select("value", "precision").row(0) == (expected, precision)
