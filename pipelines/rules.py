@@ -205,6 +205,13 @@ _ALL = (
         "{column} was not in canonical form; it was rewritten",
     ),
     _finding(
+        "name.no_diacritics",
+        "sach",
+        "A full name keeps its Vietnamese diacritics (Nguyễn, not Nguyen); a name of two or more "
+        "words in plain ASCII lost them.",
+        "{column} has no Vietnamese diacritics; restore them from the source document",
+    ),
+    _finding(
         "phone.legacy_mobile",
         "sach",
         "A mobile number uses its current 10-digit form, not a pre-2018 11-digit prefix.",

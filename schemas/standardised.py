@@ -139,6 +139,16 @@ def _state_ok(column: str, state: str) -> pl.Expr:
     return pl.col(f"{column}__state").fill_null("") != state
 
 
+def _accentless(column: str) -> pl.Expr:
+    """Return True for a name of two or more words in plain ASCII letters only.
+
+    Almost every Vietnamese full name carries a diacritic (Nguyễn, Văn, Thị, Đức…); a name
+    with none was typed without them, and the missing marks cannot be restored by rule.
+    """
+    name = pl.col(column)
+    return name.str.contains(r"^[A-Za-z]+( [A-Za-z]+)+$")
+
+
 def _id_checks(column: str, birth: bool) -> Iterable[RuleCheck]:
     pid = pl.col(column)
     yield RuleCheck(rule_id("personal_id.format"), column, pid.str.contains(r"^\d{12}$"))
@@ -154,7 +164,8 @@ def _id_checks(column: str, birth: bool) -> Iterable[RuleCheck]:
         id_digits(raw_name(column)).str.len_chars() != 9,
     )
     if birth:
-        year = pl.col("birth_date").dt.year()
+        # a birth date after the as-of date is itself wrong (date.future): don't blame the ID
+        year = pl.when(pl.col("birth_date") <= pl.col(AS_OF)).then(pl.col("birth_date").dt.year())
         yield RuleCheck(
             rule_id("personal_id.gender_digit"),
             column,
@@ -216,9 +227,8 @@ def _resident_checks() -> Iterable[RuleCheck]:
         ~(alive & (age >= 14) & pl.col("personal_id").is_null() & pl.col("legacy_id").is_null()),
     )
     yield RuleCheck(rule_id("age.implausible"), "birth_date", ~(alive & (age > 120)))
-    yield RuleCheck(
-        rule_id("date.before_birth"), "death_date", pl.col("death_date") >= pl.col("birth_date")
-    )
+    birth = pl.when(pl.col("birth_date") <= pl.col(AS_OF)).then(pl.col("birth_date"))
+    yield RuleCheck(rule_id("date.before_birth"), "death_date", pl.col("death_date") >= birth)
 
 
 def checks_for(source: str, columns: Iterable[str]) -> list[RuleCheck]:
@@ -256,6 +266,7 @@ def checks_for(source: str, columns: Iterable[str]) -> list[RuleCheck]:
         elif kind == "name":
             raw = pl.col(raw_name(column))
             out.append(RuleCheck(rule_id("name.not_canonical"), column, raw == pl.col(column)))
+            out.append(RuleCheck(rule_id("name.no_diacritics"), column, ~_accentless(column)))
     if "phone" in fields:
         out += _phone_checks(cols)
     if "province" in fields and "address_unit_status" in cols:

@@ -87,6 +87,10 @@ def test_a_good_record_has_no_findings() -> None:
         ({"full_name": unicodedata.normalize("NFD", "Nguyễn Văn An")},
          {("name.not_canonical", "full_name")}),
         ({"full_name": "Nguyễn Văn Hoà"}, {("name.not_canonical", "full_name")}),
+        ({"full_name": "Nguyen Van An"}, {("name.no_diacritics", "full_name")}),
+        ({"full_name": "NGUYEN VAN AN"},
+         {("name.no_diacritics", "full_name"), ("name.not_canonical", "full_name")}),
+        ({"birth_date": "01/01/2030"}, {("date.future", "birth_date")}),  # the ID is not blamed
         ({"updated_at": "2020-01-01"}, {("updated_at.stale", "updated_at")}),
         ({"full_name": None}, {("required.missing", "full_name")}),
         ({"gender": " "}, {("required.missing", "gender")}),
@@ -187,7 +191,7 @@ def test_civil_event_types_in_vietnamese() -> None:
     )  # fmt: skip
     assert findings.is_empty()
     assert clean.select("event_type", "event_date").row(0) == ("birth", dt.date(2024, 3, 5))
-    _, findings = run("civil_events", event_type="ly hôn", event_date="2024", full_name="A B")
+    _, findings = run("civil_events", event_type="ly hôn", event_date="2024", full_name="Lê Bình")
     assert rules_of(findings) == {("event_type.unrecognised", "event_type")}
 
 
