@@ -8,6 +8,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
+import phonenumbers
 import polars as pl
 import pytest
 
@@ -15,6 +17,8 @@ from pipelines.config import DefectRates, GenerateConfig
 from pipelines.generate import GenerateSummary, choose_vietnamese_headers, run_generate
 from pipelines.generate.addresses import load_units
 from pipelines.generate.ids import PREFIX_CODES
+from pipelines.generate.phones import draw_mobiles, landline
+from pipelines.generate.provinces import AREA_CODE
 from pipelines.generate.writer import VIETNAMESE_HEADERS
 from pipelines.progress import silent
 
@@ -44,6 +48,31 @@ ID_DEFECTS = {
     "id_typo",
 }
 _TO_CANON = {v: k for k, v in VIETNAMESE_HEADERS.items()}
+# DOMAIN.md §3.1: legacy 11-digit mobile prefix -> its 10-digit replacement
+_LEGACY_TO_NEW = {
+    **{f"016{d}": f"03{d}" for d in range(2, 10)},
+    **{"0120": "070", "0121": "079", "0122": "077", "0126": "076", "0128": "078"},
+    **{"0123": "083", "0124": "084", "0125": "085", "0127": "081", "0129": "082"},
+    **{"0186": "056", "0188": "058", "0199": "059"},
+}
+PHONE_DEFECTS = {"phone_changed", "phone_legacy_11_digit", "phone_landline"}
+
+
+def _updated_on(value: str) -> dt.date:
+    """Parse a raw ``updated_at`` (``2026-10-02`` or ``02/10/2026 14:03``)."""
+    if value[4] == "-":
+        return dt.date.fromisoformat(value[:10])
+    return dt.datetime.strptime(value[:10], "%d/%m/%Y").date()
+
+
+def _is_valid_phone(raw: str) -> bool:
+    """Judge a raw phone as the pipeline does: digits, +84 -> 0, legacy 01xx converted."""
+    digits = re.sub(r"\D", "", raw)
+    if digits.startswith("84"):
+        digits = "0" + digits[2:]
+    if len(digits) == 11 and digits[:4] in _LEGACY_TO_NEW:
+        digits = _LEGACY_TO_NEW[digits[:4]] + digits[4:]
+    return bool(phonenumbers.is_valid_number(phonenumbers.parse(digits, "VN")))
 
 
 def _cfg(seed: int, **rates: float) -> GenerateConfig:
@@ -140,8 +169,8 @@ def test_record_ids_unique_and_truth_covers_every_record(
 
 def test_surname_distribution(truth: dict[str, pl.DataFrame]) -> None:
     surname = truth["persons"]["full_name"].str.split(" ").list.first()
-    share = (surname == "Nguyễn").mean()
-    assert share is not None and 0.33 < share < 0.44
+    share = (surname == "Nguyễn").sum() / surname.len()
+    assert 0.33 < share < 0.44
     tokens = truth["persons"]["full_name"].str.split(" ").list.len()
     assert 0.58 < (tokens == 3).mean() < 0.74  # type: ignore[operator]
     assert 0.24 < (tokens >= 4).mean() < 0.40  # type: ignore[operator]
@@ -198,7 +227,7 @@ def test_personal_id_unique_per_person(truth: dict[str, pl.DataFrame]) -> None:
         ("date_future", lambda v: dt.datetime.strptime(v, "%d/%m/%Y").date() > AS_OF),
         ("date_format_variant", lambda v: re.fullmatch(r"\d{2}/\d{2}/\d{4}", v) is None),
         ("date_day_month_swap", lambda v: re.fullmatch(r"\d{2}/\d{2}/\d{4}", v) is not None),
-        ("updated_at_stale", lambda v: int(v[:4] if v[4] == "-" else v[6:10]) <= AS_OF.year - 2),
+        ("updated_at_stale", lambda v: (AS_OF - _updated_on(v)).days > 400),
     ],
 )
 def test_logged_defect_is_in_the_raw_value(
@@ -321,3 +350,54 @@ def test_legacy_address_maps_to_the_true_current_ward(
     ok = res.group_by("record_id").agg((pl.col("ward_code") == pl.col("true_ward")).any())
     moved = truth["defects"].filter(pl.col("defect") == "address_moved")["record_id"].implode()
     assert ok.filter(~pl.col("record_id").is_in(moved))["ward_code"].all()
+
+
+def test_drawn_mobiles_and_landlines_are_valid_phonenumbers() -> None:
+    rng = np.random.default_rng(5)
+    mobiles = draw_mobiles(rng, 50_000).unique().to_list()
+    assert [m for m in mobiles if not _is_valid_phone(m)] == []
+    assert {m[:3] for m in mobiles} >= {"089", "099", "032", "091"}
+    codes = pl.Series([*AREA_CODE, "no-such-province"] * 300)
+    lines = landline(rng, codes)
+    assert (lines.str.len_chars() == 11).all()
+    assert [x for x in lines.to_list() if not _is_valid_phone(x)] == []
+
+
+def test_generated_phones_are_valid_unless_meant_otherwise(
+    raw: dict[str, pl.DataFrame], truth: dict[str, pl.DataFrame]
+) -> None:
+    defects = truth["defects"].filter(
+        pl.col("column") == "phone", ~pl.col("defect").is_in(list(PHONE_DEFECTS))
+    )
+    phones = [
+        raw[source].join(defects, on="record_id", how="anti")["phone"].drop_nulls()
+        for source in ("residents", "insurance")
+    ]
+    values = pl.concat(phones).to_list()
+    assert len(values) > 2000
+    assert any(re.fullmatch(r"01\d{9}", v) for v in values)  # legacy forms are included
+    assert [v for v in values if not _is_valid_phone(v)] == []
+
+
+def test_updated_at_stale_logged_exactly_past_the_window(
+    raw: dict[str, pl.DataFrame], truth: dict[str, pl.DataFrame]
+) -> None:
+    for source in ("residents", "insurance"):
+        logged = set(
+            truth["defects"]
+            .filter(
+                pl.col("source") == source,
+                pl.col("column") == "updated_at",
+                pl.col("defect") == "updated_at_stale",
+            )["record_id"]
+            .to_list()
+        )
+        assert logged, f"no stale {source} records"
+        age = {
+            rid: (AS_OF - _updated_on(v)).days
+            for rid, v in raw[source].select("record_id", "updated_at").iter_rows()
+        }
+        assert all(days >= 0 for days in age.values())
+        assert {rid for rid, days in age.items() if days > 365} == logged
+        assert all(age[rid] > 400 for rid in logged)
+        assert all(days <= 330 for rid, days in age.items() if rid not in logged)

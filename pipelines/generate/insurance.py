@@ -15,11 +15,13 @@ from pipelines.generate.ids import id_text, unique_random
 from pipelines.generate.names import full_name
 from pipelines.generate.phones import phone_text
 from pipelines.generate.records import (
+    FRESH_DAYS,
     format_date,
     gender_text,
     place_columns,
     record_ids,
     timestamp_text,
+    update_days,
 )
 from pipelines.generate.residents import SURNAME_VARIANT
 from pipelines.generate.sampling import gather, pick
@@ -93,9 +95,9 @@ def build_insurance(
     # codes: a second code for some; after Aug 2025 the personal ID may replace the code
     all_codes = unique_random(rng, np.zeros(n_people + n, dtype=np.int64), 10**10)
     code = np.where(kind == 1, all_codes[n_people:], all_codes[src])
-    upd = as_of_days - rng.integers(0, 700, n)
+    upd = as_of_days - rng.integers(0, FRESH_DAYS + 1, n)
     upd = np.where(dead, np.minimum(upd, death + rng.integers(0, 200, n)), upd)
-    upd = np.minimum(upd, as_of_days)
+    upd, stale = update_days(rng, as_of_days, upd, rates.stale_updated_at)
     after = upd >= day_number(_CODE_SWITCH)
     switch = np.where(after, pick(rng, [0.65, 0.2, 0.15], n), 0)
     df = df.with_columns(
@@ -151,6 +153,9 @@ def build_insurance(
         gender=gender_text(rng, p["female"], numeric_share=0.3),
         phone=phone_text(pl.col("phone"), phone_var),
         updated_at=timestamp_text(rng, upd),
+    )
+    log.add(
+        SOURCE, df.filter(pl.lit(pl.Series(stale)))["record_id"], "updated_at", "updated_at_stale"
     )
     df = format_date(
         df, rng, log, SOURCE, "last_paid_on", paid, rates.mixed_date_format, present=has_paid

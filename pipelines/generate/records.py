@@ -11,13 +11,21 @@ from pipelines.generate.defects import DefectLog, inject
 from pipelines.generate.sampling import gather, pick
 
 __all__ = [
+    "FRESH_DAYS",
+    "STALE_DAYS",
     "format_date",
     "gender_text",
     "place_columns",
     "record_ids",
     "status_text",
     "timestamp_text",
+    "update_days",
 ]
+
+#: a record not logged ``updated_at_stale`` was updated at most this many days before ``as_of``
+FRESH_DAYS = 330
+#: a record logged ``updated_at_stale`` was updated more than this many days before ``as_of``
+STALE_DAYS = 400
 
 _FORMAT_SHARES = [0.3, 0.25, 0.15, 0.15, 0.15]  # formats 1..5 among the mixed share
 
@@ -114,6 +122,33 @@ def format_date(
     return inject(
         df, log, source, column, "date_format_variant", np.ones(n, dtype=bool), pl.lit(text["b"])
     )
+
+
+def update_days(
+    rng: np.random.Generator, as_of_days: int, upd: np.ndarray, stale_rate: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (last-update day numbers, stale flag) with a consistent ``updated_at_stale``.
+
+    ``upd`` holds the update days the register logic chose (fresh ones within
+    ``FRESH_DAYS``, older ones where e.g. an unrecorded death froze the record). A share
+    ``stale_rate`` is made 800-3650 days old. Every record then older than ``FRESH_DAYS`` is
+    pushed past ``STALE_DAYS`` (never later than it was) and flagged stale, so records either
+    are recent (≤ 330 days) or clearly stale (> 400 days), on both sides of the pipeline's
+    365-day window.
+
+    Example:
+        >>> import numpy as np
+        >>> days, stale = update_days(np.random.default_rng(0), 1000, np.array([990, 640]), 0.0)
+        >>> stale.tolist(), bool(days[1] < 600)
+        ([False, True], True)
+    """
+    n = len(upd)
+    forced = rng.random(n) < stale_rate
+    upd = np.where(forced, as_of_days - rng.integers(800, 3650, n), upd)
+    upd = np.minimum(upd, as_of_days)
+    stale = upd < as_of_days - FRESH_DAYS
+    pushed = as_of_days - STALE_DAYS - 1 - rng.integers(0, 90, n)
+    return np.where(stale, np.minimum(upd, pushed), upd), stale
 
 
 def timestamp_text(rng: np.random.Generator, days: np.ndarray) -> pl.Series:

@@ -15,12 +15,14 @@ from pipelines.generate.ids import PREFIX_CODES
 from pipelines.generate.names import full_name
 from pipelines.generate.phones import draw_mobiles, landline, legacy_form, phone_text
 from pipelines.generate.records import (
+    FRESH_DAYS,
     format_date,
     gender_text,
     place_columns,
     record_ids,
     status_text,
     timestamp_text,
+    update_days,
 )
 from pipelines.generate.sampling import pick
 from pipelines.generate.text import ascii_fold, extra_spaces, new_tone_style, to_eth, typo
@@ -490,17 +492,16 @@ def build_residents(
     log.add(
         SOURCE, df.filter(pl.lit(pl.Series(hidden)))["record_id"], "status", "death_not_reflected"
     )
-    upd = as_of_days - rng.integers(0, 365, n)
+    upd = as_of_days - rng.integers(0, FRESH_DAYS + 1, n)
     upd = np.where(
         shown_dead, np.minimum(np.maximum(upd, death + rng.integers(1, 90, n)), as_of_days), upd
     )
-    upd = np.where(hidden, np.minimum(upd, death - 1), upd)
-    stale = rng.random(n) < rates.stale_updated_at
-    upd = np.where(stale, as_of_days - rng.integers(800, 3650, n), upd)
+    upd = np.where(hidden, np.minimum(upd, death - 1), upd)  # frozen before the death
+    upd, stale = update_days(rng, as_of_days, upd, rates.stale_updated_at)
     df = df.with_columns(updated_at=timestamp_text(rng, upd), gender=gender_text(rng, p["female"]))
     log.add(
         SOURCE,
-        df.filter(pl.lit(pl.Series(stale | (hidden & (upd < as_of_days - 730)))))["record_id"],
+        df.filter(pl.lit(pl.Series(stale)))["record_id"],
         "updated_at",
         "updated_at_stale",
     )
