@@ -25,7 +25,7 @@ import polars as pl
 
 from pipelines.errors import OutputError
 from pipelines.rules import RULES
-from schemas.standardised import STALE_BEFORE, rule_schema, typed_schema
+from schemas.standardised import STALE_BEFORE, checks_for, rule_schema, typed_schema
 
 __all__ = ["FINDINGS_SCHEMA", "empty_findings", "validated"]
 
@@ -60,12 +60,20 @@ def empty_findings() -> pl.DataFrame:
 
 
 def _failures(df: pl.DataFrame, source: str) -> pl.DataFrame:
-    """Return Pandera's failure cases of ``df`` against the rule schema (possibly empty)."""
+    """Return Pandera's failure cases of ``df``: the typed contract and every rule check."""
+    cases = []
     try:
-        rule_schema(source, df.columns).validate(df, lazy=True)
+        typed_schema(source, df.columns).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        return exc.failure_cases
-    return pl.DataFrame(schema={"check": pl.String, "index": pl.Int32})
+        cases.append(exc.failure_cases.select("column", "check", "index"))
+    checks = checks_for(source, df.columns)
+    outcomes = df.select(c.passes.alias(c.name) for c in checks)
+    try:
+        rule_schema(checks, name=source).validate(outcomes, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases.append(exc.failure_cases.select("column", "check", "index"))
+    empty = pl.DataFrame(schema={"column": pl.String, "check": pl.String, "index": pl.Int32})
+    return pl.concat([empty, *(c.cast(empty.schema) for c in cases)])
 
 
 def _contract_errors(fc: pl.DataFrame, source: str) -> None:

@@ -60,6 +60,6 @@ EVENT_TYPE = _table(
 """Civil event type → ``birth`` / ``death`` / ``marriage``."""
 
 
-def canonical_code(col: str, table: dict[str, str]) -> pl.Expr:
+def canonical_code(col: str | pl.Expr, table: dict[str, str]) -> pl.Expr:
     """Return the canonical code of ``col`` through ``table`` (folded key → code), else null."""
-    return code_key(col).replace_strict(table, default=None, return_dtype=pl.String).alias(col)
+    return code_key(col).replace_strict(table, default=None, return_dtype=pl.String)

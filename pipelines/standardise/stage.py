@@ -33,7 +33,7 @@ from pipelines.vn.dates import parsed_date
 from pipelines.vn.gender import NumericConvention, canonical_gender
 from pipelines.vn.ids import id_digits
 from pipelines.vn.phones import phone_info
-from pipelines.vn.text import clean_name, clean_text
+from pipelines.vn.text import clean_name, clean_text, on_distinct
 
 __all__ = ["AS_OF", "standardised"]
 
@@ -49,7 +49,7 @@ def _first_pass(
     """Return the expression that standardises ``column`` of ``kind`` (first pass)."""
     col = pl.col(column)
     if kind == "id":
-        return clean_text(col.str.strip_chars()).alias(column)
+        return col.str.strip_chars().alias(column)
     if kind == "name":
         return clean_name(column)
     if kind in ("text", "province", "ward", "district"):
@@ -57,15 +57,16 @@ def _first_pass(
     if kind in ("personal_id", "legacy_id", "insurance_code"):
         return id_digits(column)
     if kind == "gender":
-        return canonical_gender(column, numeric_convention=gender)
+        return on_distinct(column, pre=lambda e: canonical_gender(e, numeric_convention=gender))
     if kind == "date":
         return parsed_date(column, two_digit_pivot=pivot).alias(f"{column}__parsed")
     if kind == "phone":
         return phone_info(column).alias(f"{column}__phone")
     if kind == "status":
-        return canonical_code(column, _STATUS[source])
+        table = _STATUS[source]
+        return on_distinct(column, pre=lambda e: canonical_code(e, table))
     if kind == "event_type":
-        return canonical_code(column, EVENT_TYPE)
+        return on_distinct(column, pre=lambda e: canonical_code(e, EVENT_TYPE))
     raise ValueError(f"no standardiser for {column} ({kind})")
 
 
