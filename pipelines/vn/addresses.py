@@ -3,7 +3,11 @@
 :func:`standardised_addresses` adds the current (post-1 July 2025) ``province_code`` and
 ``ward_code`` and, when the raw address used pre-2025 units, the legacy codes and the mapping
 outcome. Only DISTINCT raw triples are normalised and matched (vectorised polars joins against
-the reference tables of :mod:`pipelines.vn.admin_units`); the result is joined back.
+the reference tables of :mod:`pipelines.vn.admin_units`); the result is joined back. The distinct
+triples are materialised once and resolved eagerly inside the lazy plan (one
+:meth:`polars.LazyFrame.map_batches` node): match keys are computed per distinct province,
+district and ward text, the current-ward match per distinct (province, ward) keys, and the
+legacy search only for the keys that can need it (a district given, or no unique current match).
 
 ``address_unit_status``:
 
@@ -50,6 +54,7 @@ ward when the province is wrong or missing).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Final
 
 import polars as pl
@@ -99,14 +104,18 @@ def _long_ref(
 
 
 def _long_input(
-    lf: pl.LazyFrame, group: dict[str, pl.Expr], full: str, stripped: str
+    lf: pl.LazyFrame,
+    group: dict[str, pl.Expr],
+    full: str,
+    stripped: str,
+    by: list[str] = _K,
 ) -> pl.LazyFrame:
-    """Return input keys in long form: ``_K..., group..., key, ik`` (1 = type word stripped)."""
+    """Return input keys in long form: ``by..., group..., key, ik`` (1 = type word stripped)."""
     return (
         pl.concat(
             [
-                lf.select(*_K, **group, key=pl.col(full), ik=pl.lit(0, pl.Int8)),
-                lf.select(*_K, **group, key=pl.col(stripped), ik=pl.lit(1, pl.Int8)),
+                lf.select(*by, **group, key=pl.col(full), ik=pl.lit(0, pl.Int8)),
+                lf.select(*by, **group, key=pl.col(stripped), ik=pl.lit(1, pl.Int8)),
             ]
         )
         .filter(pl.col("key") != "")
@@ -128,25 +137,95 @@ def _best(matches: pl.LazyFrame, by: list[str], accent: bool = False) -> pl.Lazy
     return best.filter(exact | ~exact.any().over(by))
 
 
-def _resolve(keys: pl.LazyFrame) -> pl.LazyFrame:
-    """Resolve distinct normalised keys ``_K`` to codes and a status."""
-    pkeys = au.province_keys().lazy()
-    legacy_prov = au.legacy_provinces().lazy()
-    lookups = keys.join(pkeys, left_on="_pk", right_on="key", how="left").rename(
-        {"province_code": "_cur_pc", "legacy_province_code": "_leg_pc"}
-    )
-
-    # --- current wards -----------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _refs() -> dict[str, pl.DataFrame]:
+    """Build the reference tables of the resolution once per process (from :mod:`.admin_units`)."""
+    legacy = au.legacy_units()
     ref_cur = _long_ref(
         au.current_wards(), ["province_code"], "ward_code", "key_full", "key_short", "accent_key"
     )
+    ref_dist = _long_ref(
+        legacy.select(
+            "legacy_province_code",
+            "legacy_district_code",
+            "district_key_full",
+            "district_key_short",
+        ).unique(),
+        ["legacy_province_code"],
+        "legacy_district_code",
+        "district_key_full",
+        "district_key_short",
+    )
+    ref_ward = _long_ref(
+        legacy,
+        ["legacy_province_code", "legacy_district_code"],
+        "legacy_ward_code",
+        "ward_key_full",
+        "ward_key_short",
+        "ward_accent_key",
+    )
+    islands = legacy.lazy().filter(pl.col("legacy_ward_code").is_null())
+    xwalk = (
+        au.crosswalk()
+        .lazy()
+        .group_by("legacy_district_code", "legacy_ward_code")
+        .agg(
+            _x_n=pl.col("n_candidates").first(),
+            _x_pc=pl.col("province_code").first(),
+            _x_ward=pl.col("ward_code").first(),
+        )
+    )
+    frames = pl.collect_all(
+        [
+            ref_cur,
+            ref_dist,
+            ref_ward,
+            islands.select("legacy_district_code", "legacy_ward_code"),
+            legacy.lazy().select(
+                "legacy_district_code", "legacy_ward_code", "legacy_province_code"
+            ),
+            xwalk,
+        ]
+    )
+    names = ("ref_cur", "ref_dist", "ref_ward", "islands", "units", "xwalk")
+    return dict(zip(names, frames, strict=True))
+
+
+def _resolve(keys: pl.DataFrame) -> pl.DataFrame:
+    """Resolve distinct normalised keys ``_K`` to codes and a status.
+
+    The current-ward match depends on the province and ward keys only, so it runs on their
+    distinct tuples; the legacy search runs only for keys with a district or without a unique
+    current match (a unique current match without a district is ``current`` whatever the
+    legacy search would give).
+    """
+    refs = _refs()
+    pkeys = au.province_keys().lazy()
+    legacy_prov = au.legacy_provinces().lazy()
+    lookups_all = (
+        keys.lazy()
+        .join(pkeys, left_on="_pk", right_on="key", how="left")
+        .rename({"province_code": "_cur_pc", "legacy_province_code": "_leg_pc"})
+        .collect()
+    )
+
+    # --- current wards, per distinct (province, ward) keys ------------------------------
+    kw = ["_pk", "_wkf", "_wks", "_wak"]
     cur = (
-        _long_input(lookups, {"province_code": pl.col("_cur_pc")}, "_wkf", "_wks")
-        .join(ref_cur, on=["province_code", "key"])
-        .pipe(_best, _K, accent=True)
-        .group_by(_K)
+        _long_input(
+            lookups_all.lazy().select(*kw, "_cur_pc").unique(),
+            {"province_code": pl.col("_cur_pc")},
+            "_wkf",
+            "_wks",
+            by=kw,
+        )
+        .join(refs["ref_cur"].lazy(), on=["province_code", "key"])
+        .pipe(_best, kw, accent=True)
+        .group_by(kw)
         .agg(_cur_n=pl.col("ward_code").n_unique(), _cur_ward=pl.col("ward_code").first())
     )
+    with_cur = lookups_all.lazy().join(cur, on=kw, how="left").collect()
+    lookups = with_cur.lazy().filter((pl.col("_dkf") != "") | (pl.col("_cur_n").fill_null(0) != 1))
 
     # --- legacy provinces to search: the legacy one of that name + all merged into current ---
     search = (
@@ -160,21 +239,10 @@ def _resolve(keys: pl.LazyFrame) -> pl.LazyFrame:
         )
         .drop_nulls("legacy_province_code")
         .unique()
+        .collect()
+        .lazy()
     )
 
-    legacy = au.legacy_units()
-    ref_dist = _long_ref(
-        legacy.select(
-            "legacy_province_code",
-            "legacy_district_code",
-            "district_key_full",
-            "district_key_short",
-        ).unique(),
-        ["legacy_province_code"],
-        "legacy_district_code",
-        "district_key_full",
-        "district_key_short",
-    )
     dist = (
         _long_input(
             search,
@@ -182,21 +250,15 @@ def _resolve(keys: pl.LazyFrame) -> pl.LazyFrame:
             "_dkf",
             "_dks",
         )
-        .join(ref_dist, on=["legacy_province_code", "key"])
+        .join(refs["ref_dist"].lazy(), on=["legacy_province_code", "key"])
         .pipe(_best, _K)
         .select(*_K, "legacy_district_code")
         .unique()
+        .collect()
+        .lazy()
     )
     has_dist = dist.select(_K).unique().with_columns(_dist_ok=pl.lit(True))
 
-    ref_ward = _long_ref(
-        legacy,
-        ["legacy_province_code", "legacy_district_code"],
-        "legacy_ward_code",
-        "ward_key_full",
-        "ward_key_short",
-        "ward_accent_key",
-    )
     ward_cands = (
         _long_input(
             search,
@@ -204,7 +266,7 @@ def _resolve(keys: pl.LazyFrame) -> pl.LazyFrame:
             "_wkf",
             "_wks",
         )
-        .join(ref_ward, on=["legacy_province_code", "key"])
+        .join(refs["ref_ward"].lazy(), on=["legacy_province_code", "key"])
         .join(has_dist, on=_K, how="left")
         .join(
             dist.with_columns(_in_dist=pl.lit(True)),
@@ -216,12 +278,9 @@ def _resolve(keys: pl.LazyFrame) -> pl.LazyFrame:
         .select(*_K, "legacy_district_code", "legacy_ward_code")
     )
     # ward-less island districts: the district alone identifies the old unit
-    islands = legacy.filter(pl.col("legacy_ward_code").is_null()).select(
-        "legacy_district_code", "legacy_ward_code"
-    )
     island_cands = (
         dist.filter(pl.col("_wkf") == "")
-        .join(islands.lazy(), on="legacy_district_code")
+        .join(refs["islands"].lazy(), on="legacy_district_code")
         .select(*_K, "legacy_district_code", "legacy_ward_code")
     )
     leg = (
@@ -234,27 +293,14 @@ def _resolve(keys: pl.LazyFrame) -> pl.LazyFrame:
             legacy_ward_code=pl.col("legacy_ward_code").first(),
         )
     )
-    units = (
-        au.legacy_units()
-        .lazy()
-        .select("legacy_district_code", "legacy_ward_code", "legacy_province_code")
-    )
-    xwalk = (
-        au.crosswalk()
-        .lazy()
-        .group_by("legacy_district_code", "legacy_ward_code")
-        .agg(
-            _x_n=pl.col("n_candidates").first(),
-            _x_pc=pl.col("province_code").first(),
-            _x_ward=pl.col("ward_code").first(),
-        )
-    )
+    units = refs["units"].lazy()
+    xwalk = refs["xwalk"].lazy()
     leg = leg.join(
         units, on=["legacy_district_code", "legacy_ward_code"], how="left", nulls_equal=True
     ).join(xwalk, on=["legacy_district_code", "legacy_ward_code"], how="left", nulls_equal=True)
 
     res = (
-        lookups.join(cur, on=_K, how="left")
+        with_cur.lazy()
         .join(leg, on=_K, how="left")
         .join(
             legacy_prov.select(_lpk="legacy_province_code", _leg_new_pc="province_code"),
@@ -315,7 +361,41 @@ def _resolve(keys: pl.LazyFrame) -> pl.LazyFrame:
         .then(pl.col("_leg_pc")),
         legacy_district_code=pl.when(use_leg).then(pl.col("legacy_district_code")),
         legacy_ward_code=pl.when(use_leg).then(pl.col("legacy_ward_code")),
+    ).collect()
+
+
+_RAW: Final[list[str]] = ["_rp", "_rd", "_rw"]
+_MAPPING_SCHEMA: Final[dict[str, pl.DataType]] = {
+    **dict.fromkeys(_RAW, pl.String()),
+    **dict.fromkeys(OUTPUT_COLUMNS, pl.String()),
+}
+
+
+def _mapping(triples: pl.DataFrame) -> pl.DataFrame:
+    """Map distinct raw triples ``_rp, _rd, _rw`` to the output columns.
+
+    Keys are computed once per distinct province, district and ward text (far fewer than the
+    triples), then the distinct key tuples are resolved and joined back to the triples.
+    """
+    d_full, d_stripped = au.district_key_exprs(pl.col("_rd"))
+    w_full, w_stripped = au.ward_key_exprs(pl.col("_rw"))
+    prov = triples.select(pl.col("_rp").unique()).with_columns(
+        _pk=au.province_key_expr(pl.col("_rp"))
     )
+    dist = triples.select(pl.col("_rd").unique()).with_columns(_dkf=d_full, _dks=d_stripped)
+    ward = triples.select(pl.col("_rw").unique()).with_columns(
+        _wkf=w_full, _wks=w_stripped, _wak=au.ward_accent_key_expr(pl.col("_rw"))
+    )
+    keyed = (
+        triples.lazy()
+        .join(prov.lazy(), on="_rp", how="left", nulls_equal=True)
+        .join(dist.lazy(), on="_rd", how="left", nulls_equal=True)
+        .join(ward.lazy(), on="_rw", how="left", nulls_equal=True)
+        .with_columns(pl.col(_K).fill_null(""))
+        .collect()
+    )
+    resolved = _resolve(keyed.select(_K).unique())
+    return keyed.join(resolved, on=_K, how="left").select(*_RAW, *OUTPUT_COLUMNS)
 
 
 def standardised_addresses(
@@ -344,27 +424,14 @@ def standardised_addresses(
     """
     schema = lf.collect_schema()
     dist_expr = pl.col(district) if district in schema else pl.lit(None, pl.String)
-    raw = ["_rp", "_rd", "_rw"]
     base = lf.drop([c for c in OUTPUT_COLUMNS if c in schema]).with_columns(
         _rp=pl.col(province).cast(pl.String),
         _rd=dist_expr.cast(pl.String),
         _rw=pl.col(ward).cast(pl.String),
     )
-    d_full, d_stripped = au.district_key_exprs(pl.col("_rd"))
-    w_full, w_stripped = au.ward_key_exprs(pl.col("_rw"))
-    triples = (
-        base.select(raw)
-        .unique()
-        .with_columns(
-            _pk=au.province_key_expr(pl.col("_rp")),
-            _dkf=d_full,
-            _dks=d_stripped,
-            _wkf=w_full,
-            _wks=w_stripped,
-            _wak=au.ward_accent_key_expr(pl.col("_rw")),
-        )
-        .with_columns(pl.col(_K).fill_null(""))
+    # The distinct triples are materialised once and resolved eagerly (:func:`_mapping`); as a
+    # lazy sub-plan they were re-executed by every branch of the resolution.
+    mapping = base.select(_RAW).unique().map_batches(_mapping, schema=_MAPPING_SCHEMA)
+    return base.join(mapping, on=_RAW, how="left", nulls_equal=True, maintain_order="left").drop(
+        _RAW
     )
-    resolved = _resolve(triples.select(_K).unique())
-    mapping = triples.join(resolved, on=_K, how="left").drop(_K)
-    return base.join(mapping, on=raw, how="left", nulls_equal=True, maintain_order="left").drop(raw)

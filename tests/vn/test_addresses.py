@@ -392,3 +392,35 @@ def test_frame_contract_order_columns_and_dtypes() -> None:
         "current",
     ]
     assert out["ward_code"][0] == out["ward_code"][3] != "stale"
+
+
+def test_lazy_until_collected_and_consistent_across_duplicates_and_engines() -> None:
+    rows = [
+        ("TP HCM", "Quận 1", "Phường Bến Nghé"),
+        ("Hà Nội", None, "Tân Lập"),
+        (None, None, None),
+        ("Bình Dương", "", "Phú Cường"),
+        ("Quảng Ngãi", "Huyện Lý Sơn", None),
+        ("xyz", "Q.1", "P.1"),
+    ]
+    lf = pl.LazyFrame(rows * 3, schema=["province", "district", "ward"], orient="row").with_columns(
+        pl.col("province").cast(pl.Categorical)
+    )
+    plan = standardised_addresses(lf)
+    assert isinstance(plan, pl.LazyFrame)
+    one = standardised_addresses(
+        pl.LazyFrame(rows, schema=["province", "district", "ward"], orient="row")
+    )
+    expected = pl.concat([one.collect()] * 3).select(OUTPUT_COLUMNS)
+    for engine in ("in-memory", "streaming"):
+        out = plan.collect(engine=engine)
+        assert out.select(OUTPUT_COLUMNS).equals(expected), engine
+        assert out["district"].to_list() == [r[1] for r in rows] * 3
+
+
+def test_empty_frame() -> None:
+    lf = pl.LazyFrame(schema={"province": pl.String, "ward": pl.String})
+    out = standardised_addresses(lf).collect()
+    assert out.height == 0
+    assert out.columns == ["province", "ward", *OUTPUT_COLUMNS]
+    assert all(out.schema[c] == pl.String for c in OUTPUT_COLUMNS)
