@@ -135,14 +135,30 @@ def _state_ok(column: str, state: str) -> pl.Expr:
     return pl.col(f"{column}__state").fill_null("") != state
 
 
-def _accentless(column: str) -> pl.Expr:
-    """Return True for a name of two or more words in plain ASCII letters only.
+_ALWAYS_MARKED = (
+    "nguyen tran le pham hoang huynh vo vu dang bui do ho ngo duong ly dinh doan dao truong "
+    "trinh luong phung trieu vuong luu kieu quach van thi duc huu quoc tuan thuy"
+)
+"""Folded words that, in a Vietnamese name, are (almost) always written with diacritics:
+common surnames and middle names (Nguyễn, Trần, Lê, Văn, Thị, Đức, Hữu, Quốc…)."""
 
-    Almost every Vietnamese full name carries a diacritic (Nguyễn, Văn, Thị, Đức…); a name
-    with none was typed without them, and the missing marks cannot be restored by rule.
+_MARK_RHYME = r"(?:ie|ye|(?:^|[^q])uo)"
+"""Vowel groups that exist only with a quality mark (iê, yê, uô/ươ): Kiệt, Tuyết, Hương."""
+
+
+def _accentless(column: str) -> pl.Expr:
+    """Return True for an all-ASCII name of two or more words that must have lost its marks.
+
+    A name counts when it is plain ASCII and has a word that Vietnamese names only write with
+    diacritics (see ``_ALWAYS_MARKED``) or a vowel group that needs a quality mark. Names that
+    are legitimately unmarked (Phan Minh Anh, Mai Thanh Long) are not flagged.
     """
     name = pl.col(column)
-    return name.str.contains(r"^[A-Za-z]+( [A-Za-z]+)+$")
+    words = name.str.to_lowercase().str.split(" ")
+    marked = words.list.eval(
+        pl.element().is_in(_ALWAYS_MARKED.split()) | pl.element().str.contains(_MARK_RHYME)
+    ).list.any()
+    return name.str.contains(r"^[A-Za-z]+( [A-Za-z]+)+$") & marked
 
 
 def _id_checks(column: str, birth: bool) -> Iterable[RuleCheck]:
