@@ -4,6 +4,7 @@ SHELL := /bin/bash
 
 PYTHON ?= python3
 N      ?= 100000
+N_BENCH ?= 1000000
 SEED   ?= 42
 RAW    ?= data/raw
 OUT    ?= data/clean
@@ -15,7 +16,7 @@ DANCU  := $(VENV)/bin/dancu
 UV     := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 AS_OF_FLAG := $(if $(AS_OF),--as-of $(AS_OF),)
 
-.PHONY: help setup data clean test test-slow test-all lint format docs distclean
+.PHONY: help setup data clean bench test test-slow test-all lint format docs distclean
 
 help:  ## Show this help
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [N=… SEED=… RAW=… OUT=… AS_OF=…]\n\n"} \
@@ -41,6 +42,9 @@ clean: setup  ## Set up, generate data if RAW has none, run the pipeline into OU
 	  $(MAKE) --no-print-directory data; \
 	fi
 	$(DANCU) clean --raw $(RAW) --out $(OUT) $(AS_OF_FLAG)
+
+bench: setup  ## Generate N_BENCH residents (default 1M), clean them, report seconds, memory, accuracy
+	$(VENV)/bin/python -m pipelines.bench --residents $(N_BENCH) --dir data/bench
 
 test: setup  ## Run the fast test suite
 	$(VENV)/bin/pytest

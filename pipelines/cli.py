@@ -206,3 +206,7 @@ def clean(raw: Path, out: Path, as_of: str | None, config_path: Path | None, qui
 def main() -> None:
     """Entry point of the ``dancu`` console script."""
     cli()
+
+
+if __name__ == "__main__":
+    main()

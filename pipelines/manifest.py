@@ -14,8 +14,9 @@ import datetime as dt
 import hashlib
 import importlib.metadata
 import platform
+import resource
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = [
@@ -61,6 +62,13 @@ class StageRecord:
     rows_out: int
     rows_quarantined: int
     seconds: float
+    peak_rss_mb: float = field(default_factory=lambda: current_peak_rss_mb())
+    """Peak resident memory of the process when the stage ended (MB)."""
+
+
+def current_peak_rss_mb() -> float:
+    """Return the peak resident set size of this process so far, in MB (Linux: KiB units)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def package_versions() -> dict[str, str]:
