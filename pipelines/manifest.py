@@ -124,6 +124,7 @@ def build_manifest(
     outputs: Mapping[str, int],
     counts: Mapping[str, Mapping[str, Any]],
     seconds: float,
+    findings: Mapping[str, Mapping[str, int]] | None = None,
 ) -> dict[str, Any]:
     """Return the manifest as a JSON-ready dict (DESIGN §5).
 
@@ -145,5 +146,6 @@ def build_manifest(
         "stages": [asdict(s) for s in stages],
         "outputs": dict(outputs),
         "accounting": {source: dict(c) for source, c in counts.items()},
+        "findings": {source: dict(f) for source, f in (findings or {}).items()},
         "seconds": round(seconds, 3),
     }

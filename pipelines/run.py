@@ -156,6 +156,15 @@ def _links(kept: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _finding_counts(findings: pl.DataFrame) -> dict[str, int]:
+    """Return the number of findings and of records with at least one, overall and per word."""
+    counts = {"findings": findings.height, "records": findings["record_id"].n_unique()}
+    for word in ("dung", "du", "sach", "song"):
+        flagged = findings.filter(pl.col("dimension") == word)["record_id"].n_unique()
+        counts[f"records_{word}"] = flagged
+    return counts
+
+
 def _check_accounting(counts: dict[str, dict[str, Any]]) -> None:
     bad = {s: c for s, c in counts.items() if not c["ok"]}
     if bad:
@@ -222,6 +231,7 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
             outputs=outputs,
             counts=counts,
             seconds=seconds,
+            findings={source: _finding_counts(r.findings) for source, r in results.items()},
         )
         write_json(manifest, tmp / "manifest.json")
     total = sum(c["rows_in"] for c in counts.values())
