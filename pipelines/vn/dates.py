@@ -37,6 +37,8 @@ from typing import Final
 
 import polars as pl
 
+from pipelines.vn._exprs import as_expr, named
+
 __all__ = [
     "age_is_implausible",
     "age_years",
@@ -72,20 +74,6 @@ _VN = (
     r"nam ?(?P<y>[0-9]{4})$"
 )
 _EXCEL = r"^(?P<n>[0-9]{4,5})(?:\.0+)?$"
-
-
-def _expr(col: str | pl.Expr) -> pl.Expr:
-    return pl.col(col) if isinstance(col, str) else col
-
-
-def _named(result: pl.Expr, col: str | pl.Expr) -> pl.Expr:
-    """Give ``result`` the output name of ``col`` (unchanged when it has none)."""
-    if isinstance(col, str):
-        return result.alias(col)
-    try:
-        return result.alias(col.meta.output_name())
-    except pl.exceptions.PolarsError:
-        return result
 
 
 def _as_of(as_of: dt.date | pl.Expr) -> pl.Expr:
@@ -240,10 +228,10 @@ def parsed_date(col: str | pl.Expr, *, two_digit_pivot: int | None = None) -> pl
 
     """
     pivot = dt.date.today().year % 100 if two_digit_pivot is None else two_digit_pivot
-    parsed = _expr(col).map_batches(
+    parsed = as_expr(col).map_batches(
         functools.partial(_parse_batch, pivot=pivot), return_dtype=_PARSED_DTYPE
     )
-    return _named(parsed, col)
+    return named(parsed, col)
 
 
 def date_value(col: str | pl.Expr, *, two_digit_pivot: int | None = None) -> pl.Expr:
@@ -256,7 +244,7 @@ def date_value(col: str | pl.Expr, *, two_digit_pivot: int | None = None) -> pl.
         ['1987-03-05', '1987-03-05', '1987-03-05', '1987-01-01', '2026-10-02', '1987-03-05']
 
     """
-    return _named(parsed_date(col, two_digit_pivot=two_digit_pivot).struct.field("value"), col)
+    return named(parsed_date(col, two_digit_pivot=two_digit_pivot).struct.field("value"), col)
 
 
 def date_precision(col: str | pl.Expr, *, two_digit_pivot: int | None = None) -> pl.Expr:
@@ -268,7 +256,7 @@ def date_precision(col: str | pl.Expr, *, two_digit_pivot: int | None = None) ->
         ['day', 'month', 'year', None, None]
 
     """
-    return _named(parsed_date(col, two_digit_pivot=two_digit_pivot).struct.field("precision"), col)
+    return named(parsed_date(col, two_digit_pivot=two_digit_pivot).struct.field("precision"), col)
 
 
 def date_is_impossible(col: str | pl.Expr, *, two_digit_pivot: int | None = None) -> pl.Expr:
@@ -282,7 +270,7 @@ def date_is_impossible(col: str | pl.Expr, *, two_digit_pivot: int | None = None
         [True, True, False, False, None]
 
     """
-    return _named(parsed_date(col, two_digit_pivot=two_digit_pivot).struct.field("impossible"), col)
+    return named(parsed_date(col, two_digit_pivot=two_digit_pivot).struct.field("impossible"), col)
 
 
 def date_is_unparseable(col: str | pl.Expr, *, two_digit_pivot: int | None = None) -> pl.Expr:
@@ -294,9 +282,7 @@ def date_is_unparseable(col: str | pl.Expr, *, two_digit_pivot: int | None = Non
         [True, False, None, None]
 
     """
-    return _named(
-        parsed_date(col, two_digit_pivot=two_digit_pivot).struct.field("unparseable"), col
-    )
+    return named(parsed_date(col, two_digit_pivot=two_digit_pivot).struct.field("unparseable"), col)
 
 
 def date_is_future(date: str | pl.Expr, as_of: dt.date | pl.Expr) -> pl.Expr:
@@ -308,7 +294,7 @@ def date_is_future(date: str | pl.Expr, as_of: dt.date | pl.Expr) -> pl.Expr:
         [True, False, None]
 
     """
-    return _named(_expr(date) > _as_of(as_of), date)
+    return named(as_expr(date) > _as_of(as_of), date)
 
 
 def age_years(birth_date: str | pl.Expr, as_of: dt.date | pl.Expr) -> pl.Expr:
@@ -320,13 +306,13 @@ def age_years(birth_date: str | pl.Expr, as_of: dt.date | pl.Expr) -> pl.Expr:
         [39, 38, None]
 
     """
-    b = _expr(birth_date)
+    b = as_expr(birth_date)
     a = _as_of(as_of)
     years = a.dt.year().cast(pl.Int32) - b.dt.year().cast(pl.Int32)
     before_birthday = (a.dt.month() < b.dt.month()) | (
         (a.dt.month() == b.dt.month()) & (a.dt.day() < b.dt.day())
     )
-    return _named(years - before_birthday.cast(pl.Int32), birth_date)
+    return named(years - before_birthday.cast(pl.Int32), birth_date)
 
 
 def age_is_implausible(
@@ -343,4 +329,4 @@ def age_is_implausible(
 
     """
     age = age_years(birth_date, as_of)
-    return _named((age < 0) | (age > max_age), birth_date)
+    return named((age < 0) | (age > max_age), birth_date)

@@ -16,6 +16,8 @@ from typing import Final, Literal
 
 import polars as pl
 
+from pipelines.vn._exprs import as_expr, named
+
 __all__ = ["canonical_gender", "gender_is_unrecognised"]
 
 NumericConvention = Literal["bhxh", "iso"]
@@ -32,23 +34,9 @@ _NUMERIC: Final[dict[str, dict[str, str]]] = {
 }
 
 
-def _expr(col: str | pl.Expr) -> pl.Expr:
-    return pl.col(col) if isinstance(col, str) else col
-
-
-def _named(result: pl.Expr, col: str | pl.Expr) -> pl.Expr:
-    """Give ``result`` the output name of ``col`` (unchanged when it has none)."""
-    if isinstance(col, str):
-        return result.alias(col)
-    try:
-        return result.alias(col.meta.output_name())
-    except pl.exceptions.PolarsError:
-        return result
-
-
 def _key(col: str | pl.Expr) -> pl.Expr:
     return (
-        _expr(col)
+        as_expr(col)
         .cast(pl.String)
         .str.normalize("NFKD")
         .str.replace_all(r"\p{Mn}", "")
@@ -75,7 +63,7 @@ def canonical_gender(col: str | pl.Expr, numeric_convention: NumericConvention =
         raise ValueError(f"numeric_convention must be 'bhxh' or 'iso', not {numeric_convention!r}")
     mapping = {k: "Nam" for k in _MALE} | {k: "Nữ" for k in _FEMALE}
     mapping |= _NUMERIC[numeric_convention]
-    return _named(_key(col).replace_strict(mapping, default=None, return_dtype=pl.String), col)
+    return named(_key(col).replace_strict(mapping, default=None, return_dtype=pl.String), col)
 
 
 def gender_is_unrecognised(
@@ -89,5 +77,5 @@ def gender_is_unrecognised(
         [False, True, True, None, None]
 
     """
-    present = _expr(col).cast(pl.String).str.strip_chars().str.len_bytes() > 0
-    return _named(pl.when(present).then(canonical_gender(col, numeric_convention).is_null()), col)
+    present = as_expr(col).cast(pl.String).str.strip_chars().str.len_bytes() > 0
+    return named(pl.when(present).then(canonical_gender(col, numeric_convention).is_null()), col)

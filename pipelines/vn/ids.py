@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.vn._exprs import as_expr, named
 from pipelines.vn.provinces_legacy import PREFIX_TO_NEW_CODE
 
 __all__ = [
@@ -43,20 +44,6 @@ _ASCII_DIGITS = [str(i) for i in range(10)]
 _KNOWN_PREFIXES: list[str] = sorted(PREFIX_TO_NEW_CODE)
 
 
-def _expr(col: str | pl.Expr) -> pl.Expr:
-    return pl.col(col) if isinstance(col, str) else col
-
-
-def _named(result: pl.Expr, col: str | pl.Expr) -> pl.Expr:
-    """Give ``result`` the output name of ``col`` (unchanged when it has none)."""
-    if isinstance(col, str):
-        return result.alias(col)
-    try:
-        return result.alias(col.meta.output_name())
-    except pl.exceptions.PolarsError:
-        return result
-
-
 def id_digits(col: str | pl.Expr) -> pl.Expr:
     """Clean an ID: full-width digits → ASCII; drop spaces, dots, dashes, underscores.
 
@@ -69,13 +56,13 @@ def id_digits(col: str | pl.Expr) -> pl.Expr:
 
     """
     cleaned = (
-        _expr(col)
+        as_expr(col)
         .cast(pl.String)
         .str.replace_many(_FULL_WIDTH_DIGITS, _ASCII_DIGITS)
         .str.replace_all(_SEPARATORS, "")
     )
     # a single reference to ``cleaned`` keeps the expression tree small: "" → null
-    return _named(cleaned.str.extract(r"(?s)^(.+)$", 1), col)
+    return named(cleaned.str.extract(r"(?s)^(.+)$", 1), col)
 
 
 def _digits_of_len(col: str | pl.Expr, n: int) -> pl.Expr:
@@ -91,7 +78,7 @@ def personal_id(col: str | pl.Expr) -> pl.Expr:
         ['001090012345', None, None, None]
 
     """
-    return _named(_digits_of_len(col, 12), col)
+    return named(_digits_of_len(col, 12), col)
 
 
 def legacy_id_from_personal(col: str | pl.Expr) -> pl.Expr:
@@ -105,7 +92,7 @@ def legacy_id_from_personal(col: str | pl.Expr) -> pl.Expr:
         ['271450001', None, None]
 
     """
-    return _named(_digits_of_len(col, 9), col)
+    return named(_digits_of_len(col, 9), col)
 
 
 def personal_id_has_12_digits(col: str | pl.Expr) -> pl.Expr:
@@ -118,7 +105,7 @@ def personal_id_has_12_digits(col: str | pl.Expr) -> pl.Expr:
         [True, False, False, False, None]
 
     """
-    return _named(id_digits(col).str.contains(r"^[0-9]{12}$"), col)
+    return named(id_digits(col).str.contains(r"^[0-9]{12}$"), col)
 
 
 def personal_id_prefix_known(col: str | pl.Expr) -> pl.Expr:
@@ -133,7 +120,7 @@ def personal_id_prefix_known(col: str | pl.Expr) -> pl.Expr:
 
     """
     pid = personal_id(col)
-    return _named(pid.str.slice(0, 3).is_in(_KNOWN_PREFIXES), col)
+    return named(pid.str.slice(0, 3).is_in(_KNOWN_PREFIXES), col)
 
 
 def _digit4(col: str | pl.Expr) -> pl.Expr:
@@ -141,7 +128,7 @@ def _digit4(col: str | pl.Expr) -> pl.Expr:
 
 
 def _year(birth_year: str | pl.Expr) -> pl.Expr:
-    return _expr(birth_year).cast(pl.Int32, strict=False)
+    return as_expr(birth_year).cast(pl.Int32, strict=False)
 
 
 def personal_id_gender_digit_matches(id_col: str | pl.Expr, gender: str | pl.Expr) -> pl.Expr:
@@ -159,9 +146,9 @@ def personal_id_gender_digit_matches(id_col: str | pl.Expr, gender: str | pl.Exp
         [True, False, False, None]
 
     """
-    g = _expr(gender).cast(pl.String).str.normalize("NFC")
+    g = as_expr(gender).cast(pl.String).str.normalize("NFC")
     female = g.replace_strict({"Nam": 0, "Nữ": 1}, default=None, return_dtype=pl.Int32)
-    return _named((_digit4(id_col) % 2) == female, id_col)
+    return named((_digit4(id_col) % 2) == female, id_col)
 
 
 def personal_id_century_matches(id_col: str | pl.Expr, birth_year: str | pl.Expr) -> pl.Expr:
@@ -176,7 +163,7 @@ def personal_id_century_matches(id_col: str | pl.Expr, birth_year: str | pl.Expr
         [True, False, None]
 
     """
-    return _named((_digit4(id_col) // 2) == (_year(birth_year) // 100 - 19), id_col)
+    return named((_digit4(id_col) // 2) == (_year(birth_year) // 100 - 19), id_col)
 
 
 def personal_id_year_matches(id_col: str | pl.Expr, birth_year: str | pl.Expr) -> pl.Expr:
@@ -190,7 +177,7 @@ def personal_id_year_matches(id_col: str | pl.Expr, birth_year: str | pl.Expr) -
 
     """
     yy = personal_id(id_col).str.slice(4, 2).cast(pl.Int32)
-    return _named(yy == (_year(birth_year) % 100), id_col)
+    return named(yy == (_year(birth_year) % 100), id_col)
 
 
 def province_code_from_id(col: str | pl.Expr) -> pl.Expr:
@@ -209,7 +196,7 @@ def province_code_from_id(col: str | pl.Expr) -> pl.Expr:
         .str.slice(0, 3)
         .replace_strict(PREFIX_TO_NEW_CODE, default=None, return_dtype=pl.String)
     )
-    return _named(code, col)
+    return named(code, col)
 
 
 def insurance_code(col: str | pl.Expr) -> pl.Expr:
@@ -225,7 +212,7 @@ def insurance_code(col: str | pl.Expr) -> pl.Expr:
 
     """
     code = id_digits(col).str.extract(_INSURANCE_RE, 1)
-    return _named(code, col)
+    return named(code, col)
 
 
 def personal_id_from_insurance_code(col: str | pl.Expr) -> pl.Expr:
@@ -237,7 +224,7 @@ def personal_id_from_insurance_code(col: str | pl.Expr) -> pl.Expr:
         ['001090012345', None, None]
 
     """
-    return _named(personal_id(col), col)
+    return named(personal_id(col), col)
 
 
 def insurance_code_is_valid(col: str | pl.Expr) -> pl.Expr:
@@ -252,4 +239,4 @@ def insurance_code_is_valid(col: str | pl.Expr) -> pl.Expr:
 
     """
     ok = id_digits(col).str.contains(r"^(?:[0-9]{12}|" + _INSURANCE_RE[1:-1] + ")$")
-    return _named(ok, col)
+    return named(ok, col)

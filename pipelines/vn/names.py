@@ -15,6 +15,7 @@ from typing import Final
 
 import polars as pl
 
+from pipelines.vn._exprs import as_expr
 from pipelines.vn.text import _tones_one, ascii_fold, on_distinct
 
 __all__ = [
@@ -28,12 +29,8 @@ __all__ = [
 ]
 
 
-def _expr(col: str | pl.Expr) -> pl.Expr:
-    return pl.col(col) if isinstance(col, str) else col
-
-
 def _tokens(col: str | pl.Expr) -> pl.Expr:
-    return _expr(col).str.strip_chars().str.split(" ")
+    return as_expr(col).str.strip_chars().str.split(" ")
 
 
 def surname(col: str | pl.Expr) -> pl.Expr:

@@ -29,6 +29,8 @@ import phonenumbers
 import polars as pl
 from phonenumbers import PhoneMetadata, PhoneNumberDesc, PhoneNumberType
 
+from pipelines.vn._exprs import as_expr, named
+
 __all__ = [
     "LEGACY_MOBILE_PREFIXES",
     "OLD_LANDLINE_AREA_CODES",
@@ -142,20 +144,6 @@ _OLD_AREA_RE: Final[str] = (
     "^0(?:" + "|".join(sorted(OLD_LANDLINE_AREA_CODES, key=lambda c: (-len(c), c))) + ")[0-9]+$"
 )
 _LEGACY_KEYS: Final[list[str]] = sorted(LEGACY_MOBILE_PREFIXES)
-
-
-def _expr(col: str | pl.Expr) -> pl.Expr:
-    return pl.col(col) if isinstance(col, str) else col
-
-
-def _named(result: pl.Expr, col: str | pl.Expr) -> pl.Expr:
-    """Give ``result`` the output name of ``col`` (unchanged when it has none)."""
-    if isinstance(col, str):
-        return result.alias(col)
-    try:
-        return result.alias(col.meta.output_name())
-    except pl.exceptions.PolarsError:
-        return result
 
 
 _KIND_BY_TYPE: Final[dict[int, str]] = {
@@ -351,11 +339,11 @@ def phone_info(col: str | pl.Expr) -> pl.Expr:
         ('0838291234', '0838291234', False, 'mobile', '0838291234', True)
 
     """
-    return _named(_expr(col).map_batches(_phone_batch, return_dtype=_INFO_DTYPE), col)
+    return named(as_expr(col).map_batches(_phone_batch, return_dtype=_INFO_DTYPE), col)
 
 
 def _info(col: str | pl.Expr, field: str) -> pl.Expr:
-    return _named(phone_info(col).struct.field(field), col)
+    return named(phone_info(col).struct.field(field), col)
 
 
 def phone_digits(col: str | pl.Expr) -> pl.Expr:
@@ -428,7 +416,7 @@ def phone_is_valid(col: str | pl.Expr) -> pl.Expr:
         [True, False, True, None]
 
     """
-    return _named(_info(col, "kind") != "invalid", col)
+    return named(_info(col, "kind") != "invalid", col)
 
 
 def canonical_phone(col: str | pl.Expr) -> pl.Expr:

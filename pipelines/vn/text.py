@@ -24,6 +24,8 @@ from typing import Final
 import polars as pl
 from viet_text_tools import normalize_diacritics
 
+from pipelines.vn._exprs import as_expr
+
 __all__ = [
     "ascii_fold",
     "canonical_tones",
@@ -41,10 +43,6 @@ _ZERO_WIDTH: Final = "[\u200b-\u200d\ufeff]"
 _SPACES: Final = r"[\s\p{Cc}]+"
 # Converging loops over distinct values stop after this many passes (reached only on junk input).
 _MAX_PASSES: Final = 8
-
-
-def _expr(col: str | pl.Expr) -> pl.Expr:
-    return pl.col(col) if isinstance(col, str) else col
 
 
 def on_distinct(
@@ -82,7 +80,7 @@ def on_distinct(
             return s
         return s.replace(uniques.filter(changed), new.filter(changed))
 
-    return _expr(col).map_batches(_batch, return_dtype=pl.String)
+    return as_expr(col).map_batches(_batch, return_dtype=pl.String)
 
 
 # --------------------------------------------------------------------------------------------
@@ -101,7 +99,7 @@ def _eth_to_dyet_py(value: str) -> str:
 
 def _nfc_spaces(col: str | pl.Expr) -> pl.Expr:
     """Drop zero-width chars, NFC, one space per whitespace/control run, strip; "" → null."""
-    e = _expr(col).str.replace_all(_ZERO_WIDTH, "").str.normalize("NFC")
+    e = as_expr(col).str.replace_all(_ZERO_WIDTH, "").str.normalize("NFC")
     e = e.str.replace_all(_SPACES, " ").str.strip_chars()
     return pl.when(e.str.len_chars() > 0).then(e)
 
@@ -329,7 +327,7 @@ def vn_title_case(col: str | pl.Expr) -> pl.Expr:
         >>> df.select(vn_title_case("x"))["x"].to_list()
         ['Nguyễn Thị Thủy', 'Đặng Văn Đức']
     """
-    return _expr(col).str.to_titlecase().str.normalize("NFC")
+    return as_expr(col).str.to_titlecase().str.normalize("NFC")
 
 
 def _text_step(value: str) -> str:
@@ -437,7 +435,7 @@ def _on_distinct_words(col: str | pl.Expr, *, name: bool) -> pl.Expr:
             return s
         return s.replace(uniques.filter(changed), new.filter(changed))
 
-    return _expr(col).map_batches(_batch, return_dtype=pl.String)
+    return as_expr(col).map_batches(_batch, return_dtype=pl.String)
 
 
 def clean_text(col: str | pl.Expr) -> pl.Expr:
@@ -485,7 +483,7 @@ def ascii_fold(col: str | pl.Expr) -> pl.Expr:
         ['Dang Van Duc', 'Dinh Huong']
     """
     return (
-        _expr(col)
+        as_expr(col)
         .str.normalize("NFD")
         .str.replace_all(r"\p{Mn}", "")
         .str.replace_all("[đð]", "d")
