@@ -1,0 +1,1 @@
+"""Person resolution: blocking, comparison, scoring, clustering, golden records (see CONTRACT.md)."""
