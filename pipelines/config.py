@@ -27,6 +27,7 @@ __all__ = [
     "DefectRates",
     "GenderNumeric",
     "GenerateConfig",
+    "ResolveConfig",
     "load_config",
 ]
 
@@ -94,11 +95,31 @@ class CleanConfig:
 
 
 @dataclass(frozen=True)
+class ResolveConfig:
+    """Settings of person resolution (de-duplication and linking)."""
+
+    match_threshold: float = 0.9
+    """Pairs with a match probability at or above this are the same person."""
+    max_block: int = 16
+    """Blocks with more records are sorted and paired within a sliding window, so common
+    names and dates cannot explode the candidate pairs."""
+    window: int = 6
+    """Neighbours each record is paired with inside an oversized block."""
+    em_iterations: int = 25
+    """Maximum EM iterations when estimating the m probabilities."""
+    u_sample_pairs: int = 1_000_000
+    """Random record pairs used to estimate the u probabilities."""
+    seed: int = 42
+    """Seed of the random pairs (same seed, same parameters, same ids)."""
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings of dancu, one section per command."""
 
     generate: GenerateConfig = field(default_factory=GenerateConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
+    resolve: ResolveConfig = field(default_factory=ResolveConfig)
     source: Path | None = None
     """The TOML file the settings came from, if any."""
 
@@ -177,7 +198,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
             raise ConfigError(f"config file not found: {path}") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        sections = {"generate": GenerateConfig, "clean": CleanConfig}
+        sections = {"generate": GenerateConfig, "clean": CleanConfig, "resolve": ResolveConfig}
         for name, table in raw.items():
             if name not in sections:
                 raise ConfigError(
@@ -207,6 +228,10 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
             raise ConfigError(
                 f"[clean.gender_numeric] {f.name} must be 'bhxh' or 'iso', got {value!r}"
             )
+    if not 0.0 < cfg.resolve.match_threshold < 1.0:
+        raise ConfigError("[resolve] match_threshold must be between 0 and 1 (exclusive)")
+    if cfg.resolve.max_block < 2 or cfg.resolve.window < 1:
+        raise ConfigError("[resolve] max_block must be at least 2 and window at least 1")
     if cfg.clean.stale_after_days < 1:
         raise ConfigError("[clean] stale_after_days must be at least 1")
     return cfg

@@ -125,6 +125,7 @@ def build_manifest(
     counts: Mapping[str, Mapping[str, Any]],
     seconds: float,
     findings: Mapping[str, Mapping[str, int]] | None = None,
+    resolution: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return the manifest as a JSON-ready dict (DESIGN §5).
 
@@ -147,5 +148,6 @@ def build_manifest(
         "outputs": dict(outputs),
         "accounting": {source: dict(c) for source, c in counts.items()},
         "findings": {source: dict(f) for source, f in (findings or {}).items()},
+        "resolution": dict(resolution or {}),
         "seconds": round(seconds, 3),
     }

@@ -190,6 +190,12 @@ _ALL = (
         "A living resident aged 14 or more has a personal ID.",
         "{column} is empty for a resident aged 14 or more",
     ),
+    _finding(
+        "link.no_resident",
+        "du",
+        "Every insured person and every civil-event subject is found in the population register.",
+        "no resident record was found for this person",
+    ),
     # sạch: one form per value
     _finding(
         "personal_id.legacy_cmnd",
@@ -210,6 +216,12 @@ _ALL = (
         "A full name keeps its Vietnamese diacritics (Nguyễn, not Nguyen); a name of two or more "
         "words in plain ASCII lost them.",
         "{column} has no Vietnamese diacritics; restore them from the source document",
+    ),
+    _finding(
+        "insurance_code.several_per_person",
+        "sach",
+        "One person holds one BHXH code; several codes for the same person must be merged.",
+        "this person holds several BHXH codes; {column} is one of them",
     ),
     _finding(
         "phone.legacy_mobile",

@@ -33,6 +33,9 @@ from pipelines.manifest import (
     run_id_for,
 )
 from pipelines.progress import Progress
+from pipelines.resolve.golden import golden_records
+from pipelines.resolve.link_findings import link_findings
+from pipelines.resolve.stage import resolved
 from pipelines.standardise import standardised
 from pipelines.validate import empty_findings, validated
 from schemas.raw import RAW_MODELS
@@ -145,17 +148,6 @@ def _ingest_source(source: str, path: Path, cfg: Config, progress: Progress) -> 
     return _SourceOutput(clean, quarantine, findings, info, stages, counts)
 
 
-def _links(kept: pl.DataFrame) -> pl.DataFrame:
-    """Return one links row per kept record; person_id and scores wait for resolution."""
-    return kept.select(
-        pl.col("source"),
-        pl.col("record_id"),
-        pl.lit(None, dtype=pl.String).alias("person_id"),
-        pl.lit(None, dtype=pl.Float64).alias("match_score"),
-        pl.lit(None, dtype=pl.String).alias("match_reason"),
-    )
-
-
 def _finding_counts(findings: pl.DataFrame) -> dict[str, int]:
     """Return the number of findings and of records with at least one, overall and per word."""
     counts = {"findings": findings.height, "records": findings["record_id"].n_unique()}
@@ -208,30 +200,66 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
     quarantine = pl.concat(
         [empty_quarantine(), *(r.quarantine for r in results.values())], how="vertical"
     )
-    links = pl.concat([_links(r.kept) for r in results.values()], how="vertical").cast(
-        pl.Schema(LINKS_SCHEMA)
+    frames = {source: r.kept for source, r in results.items()}
+    kept_rows = sum(f.height for f in frames.values())
+    start = time.perf_counter()
+    resolution = resolved(frames, cfg.resolve, progress) if kept_rows else None
+    resolve_stage = StageRecord(
+        "resolve", "all", kept_rows, kept_rows, 0, round(time.perf_counter() - start, 3)
     )
+    if resolution is None:
+        links = pl.DataFrame(schema=LINKS_SCHEMA)
+        persons = golden_records(
+            pl.DataFrame(
+                schema={"person_id": pl.String, "source": pl.String, "record_id": pl.String}
+            )
+        )
+    else:
+        links, persons = resolution.links.cast(pl.Schema(LINKS_SCHEMA)), resolution.persons
+    if links.height != kept_rows:
+        raise OutputError(f"resolution linked {links.height} records of {kept_rows}")
+    person = links.select("source", "record_id", "person_id")
+    frames = {
+        source: frame.drop("person_id").join(
+            person, on=["source", "record_id"], how="left", maintain_order="left"
+        )
+        for source, frame in frames.items()
+    }
+    findings = (
+        pl.concat([empty_findings(), *(r.findings for r in results.values())])
+        .drop("person_id")
+        .join(person, on=["source", "record_id"], how="left", maintain_order="left")
+        .select(empty_findings().columns)
+    )
+    findings = pl.concat([findings, link_findings(links, frames)])
 
     outputs: dict[str, int] = {}
     with progress.step("write outputs"), atomic_output(out, run_id) as tmp:
-        for source, r in results.items():
-            kept = r.kept.rename({"_row": "source_row"})
+        for source, frame in frames.items():
+            kept = frame.rename({"_row": "source_row"})
             outputs[f"{source}.parquet"] = write_parquet(kept, tmp / f"{source}.parquet")
         outputs["links.parquet"] = write_parquet(links, tmp / "links.parquet")
+        outputs["persons.parquet"] = write_parquet(persons, tmp / "persons.parquet")
         outputs["quarantine.parquet"] = write_parquet(quarantine, tmp / "quarantine.parquet")
-        findings = pl.concat([empty_findings(), *(r.findings for r in results.values())])
         outputs["findings.parquet"] = write_parquet(findings, tmp / "findings.parquet")
+        params = resolution.params if resolution is not None else None
+        model = params.to_json() if params else '{"fitted": false, "reason": "no candidate pairs"}'
+        (tmp / "model.json").write_text(model, encoding="utf-8")
         seconds = time.perf_counter() - started
         manifest = build_manifest(
             run_id=run_id,
             as_of=as_of,
             generated_at=dt.datetime.now(dt.UTC),
             inputs=[r.info for r in results.values()],
-            stages=[s for r in results.values() for s in r.stages],
+            stages=[*(s for r in results.values() for s in r.stages), resolve_stage],
             outputs=outputs,
             counts=counts,
             seconds=seconds,
-            findings={source: _finding_counts(r.findings) for source, r in results.items()},
+            findings={
+                source: _finding_counts(findings.filter(pl.col("source") == source))
+                for source in results
+            },
+            resolution=resolution.stats if resolution is not None else {},
         )
         write_json(manifest, tmp / "manifest.json")
     total = sum(c["rows_in"] for c in counts.values())

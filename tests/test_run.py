@@ -58,6 +58,8 @@ def test_outputs_and_manifest_reconcile(tmp_path: Path, raw: Path, cfg: Config) 
         "insurance.parquet",
         "links.parquet",
         "manifest.json",
+        "model.json",
+        "persons.parquet",
         "quarantine.parquet",
         "residents.parquet",
     ]
@@ -75,11 +77,13 @@ def test_outputs_and_manifest_reconcile(tmp_path: Path, raw: Path, cfg: Config) 
         "insurance.parquet": 1,
         "links.parquet": 3,
         "quarantine.parquet": 3,
-        "findings.parquet": 7,
+        "findings.parquet": 8,
+        "persons.parquet": 3,
     }
     findings = pl.read_parquet(out / "findings.parquet")
     assert sorted(findings.select("record_id", "rule", "column").rows()) == [
         ("B1", "insurance_code.format", "insurance_code"),
+        ("B1", "link.no_resident", "person_id"),  # no birth date: nothing to link it by
         ("B1", "required.missing", "birth_date"),
         ("B1", "required.missing", "gender"),
         ("R1", "required.missing", "birth_date"),

@@ -1,1 +1,4 @@
-"""Person resolution: blocking, comparison, scoring, clustering, golden records (see CONTRACT.md)."""
+"""Person resolution: blocking, comparison, scoring, clustering, golden records.
+
+The frames passed between the steps are described in ``CONTRACT.md``.
+"""

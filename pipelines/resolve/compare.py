@@ -1,0 +1,500 @@
+"""Comparison vectors: one Int8 agreement level per field for every candidate pair.
+
+Consumes the ``records`` and ``pairs`` frames of ``CONTRACT.md`` and returns the
+``comparisons`` frame: ``rid_l``, ``rid_r`` and one ``g_<field>`` column per comparison, where
+``-1`` = no information (either side null: never "disagree"), ``0`` = disagree and ``1..k`` are
+increasingly strong agreement levels. :data:`LEVELS` names every level (used by scoring for
+``match_reason`` and recorded with the parameters).
+
+All comparisons are symmetric (swapping the two sides gives the same levels) and vectorised:
+names are compared once per *distinct* pair of canonical names (joined back on an integer
+key), and Jaro-Winkler runs through ``rapidfuzz.process.cpdist`` with ``workers=-1`` only on
+the distinct name pairs that no exact rule settled.
+
+Name levels (``g_name``), strongest first (the first rule that holds wins):
+
+====  ==================================================================================
+9     same canonical full name
+8     same tone-style key (``Hoà``/``Hòa``, case)
+7     same ASCII-folded name and one side has no diacritics at all (a no-accent copy)
+3     same ASCII-folded name, both accented, tones differ (``Trân``/``Trần``: often two
+      different names, so ranked below the structural variants)
+6     surname variant only: Hoàng/Huỳnh, Vũ/Võ (phonetic first token), rest identical folded
+5     same folded tokens in another order (``Văn An Nguyễn``)
+4     a middle name dropped or added: phonetic tokens of the shorter name all in the longer
+      one, same first and last token
+2     Jaro-Winkler ≥ 0.92 on the folded name in given-name-first order
+1     Jaro-Winkler ≥ 0.85, or the same phonetic key (regional spellings, DOMAIN §7; coarse:
+      it merges ``Trang``/``Trân``, ``Quân``/``Quang``)
+0     otherwise
+====  ==================================================================================
+
+Jaro-Winkler runs on the folded tokens *reversed* (given name first): in the natural order the
+shared "nguyen thi"/"nguyen van" prefix earns the Winkler prefix bonus on almost every pair
+of unrelated people.
+
+Example:
+    >>> import datetime as dt
+    >>> rec = pl.DataFrame({
+    ...     "rid": pl.Series([0, 1], dtype=pl.UInt32),
+    ...     "full_name": ["Huỳnh Thị Thủy", "Hoàng Thị Thủy"],
+    ...     "name_folded": ["huynh thi thuy", "hoang thi thuy"],
+    ...     "name_tone_key": ["huỳnh thị thủy", "hoàng thị thủy"],
+    ...     "name_phonetic": ["hoan thi thui", "hoan thi thui"],
+    ...     "name_sorted": ["huynh thi thuy", "hoang thi thuy"],
+    ...     "birth_date": [dt.date(1990, 5, 1), dt.date(1990, 1, 5)],
+    ...     "birth_date_precision": ["day", "day"],
+    ...     "personal_id": ["001190000123", "001190000132"]})
+    >>> pairs = pl.DataFrame({"rid_l": [0], "rid_r": [1]}, schema={"rid_l": pl.UInt32,
+    ...     "rid_r": pl.UInt32})
+    >>> comparisons(rec, pairs).select("g_name", "g_birth_date", "g_personal_id", "g_phone").row(0)
+    (6, 5, 1, -1)
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import polars as pl
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+from pipelines.vn.names import (
+    name_key_folded,
+    name_key_phonetic,
+    name_key_toneless_style,
+    name_tokens_sorted_key,
+)
+
+__all__ = ["FIELDS", "LEVELS", "comparisons"]
+
+LEVELS: Final[dict[str, tuple[str, ...]]] = {
+    "name": (
+        "differs",
+        "similar (JW≥0.85 or phonetic)",
+        "close (JW≥0.92)",
+        "same letters, tones differ",
+        "middle name dropped",
+        "same tokens reordered",
+        "surname variant",
+        "same without accents",
+        "same up to tone style",
+        "exact",
+    ),
+    "birth_date": (
+        "differs",
+        "year within 1",
+        "same year (year precision)",
+        "same month (month precision)",
+        "one digit off",
+        "day/month swapped",
+        "exact",
+    ),
+    "personal_id": ("differs", "one typo", "exact"),
+    "legacy_id": ("differs", "one typo", "exact"),
+    "insurance_code": ("differs", "one typo", "exact"),
+    "phone": ("differs", "exact"),
+    "gender": ("differs", "same"),
+    "address": ("differs", "same province", "same ward"),
+    "parents": ("differ", "one parent agrees", "both parents agree"),
+}
+"""Level labels per field, indexed by level (0 = disagree). Column name = ``g_<field>``."""
+
+FIELDS: Final[tuple[str, ...]] = tuple(LEVELS)
+"""The comparison fields, in column order."""
+
+NAME_TF_KEYS: Final[dict[int, str]] = {9: "full_name", 8: "name_tone_key", 7: "name_folded"}
+"""Exact name levels and the records column whose value an agreement at that level is on
+(scoring adjusts these levels for the term frequency of that value)."""
+
+_JW_HIGH: Final = 0.92
+_JW_LOW: Final = 0.85
+
+_NAME_KEYS: Final[tuple[str, ...]] = (
+    "name_tone_key",
+    "name_folded",
+    "name_sorted",
+    "name_phonetic",
+)
+_SIDE_COLUMNS: Final[tuple[str, ...]] = (
+    "birth_date",
+    "birth_date_precision",
+    "personal_id",
+    "legacy_id",
+    "insurance_code",
+    "phone",
+    "gender",
+    "province_code",
+    "ward_code",
+    "father_folded",
+    "mother_folded",
+)
+
+
+def _i8(e: pl.Expr) -> pl.Expr:
+    return e.cast(pl.Int8)
+
+
+def _ensure(records: pl.DataFrame, cols: tuple[str, ...]) -> pl.DataFrame:
+    """Derive missing name keys from ``full_name``; add other missing columns as all-null."""
+    for parent in ("father", "mother"):
+        if f"{parent}_folded" not in records.columns and f"{parent}_name" in records.columns:
+            records = records.with_columns(
+                name_key_folded(f"{parent}_name").alias(f"{parent}_folded")
+            )
+    if "full_name" in records.columns:
+        derive = {
+            "name_tone_key": name_key_toneless_style,
+            "name_folded": name_key_folded,
+            "name_sorted": name_tokens_sorted_key,
+            "name_phonetic": name_key_phonetic,
+        }
+        records = records.with_columns(
+            fn("full_name").alias(c) for c, fn in derive.items() if c not in records.columns
+        )
+    missing = [c for c in cols if c not in records.columns]
+    dtypes = {"birth_date": pl.Date}
+    return records.with_columns(
+        pl.lit(None, dtype=dtypes.get(c, pl.String)).alias(c) for c in missing
+    )
+
+
+def _positions(records: pl.DataFrame, rids: pl.Series) -> pl.Series:
+    """Row positions in ``records`` of the given rids (identity when rid is 0..n-1 in order)."""
+    rid = records["rid"].cast(pl.Int64)
+    if rid.equals(pl.Series("rid", np.arange(records.height, dtype=np.int64))):
+        return rids.cast(pl.UInt32)
+    order = rid.arg_sort()
+    return order.gather(rid.gather(order).search_sorted(rids.cast(pl.Int64)))
+
+
+# --------------------------------------------------------------------------------------------
+# names
+
+
+_DERIVED: Final[tuple[str, ...]] = (
+    "unaccented",
+    "first_folded",
+    "rest_folded",
+    "first_phon",
+    "last_phon",
+    "n_tokens",
+    "reversed_folded",
+)
+
+
+def _name_derived(names: pl.DataFrame) -> pl.DataFrame:
+    """Per distinct name: the pieces the pair rules compare (computed once per name)."""
+    f, p = pl.col("name_folded"), pl.col("name_phonetic")
+    return names.with_columns(
+        (pl.col("name_tone_key") == f).alias("unaccented"),
+        f.str.extract(r"^(\S+)").alias("first_folded"),
+        pl.when(f.str.contains(" ")).then(f.str.replace(r"^\S+ ", "")).alias("rest_folded"),
+        p.str.extract(r"^(\S+)").alias("first_phon"),
+        p.str.extract(r"(\S+)$").alias("last_phon"),
+        p.str.count_matches(" ").alias("n_tokens"),
+        f.str.split(" ").list.reverse().list.join(" ").alias("reversed_folded"),
+    )
+
+
+def _name_levels(pairs_n: pl.DataFrame) -> pl.Series:
+    """Levels for distinct name pairs (columns ``a_<key>``/``b_<key>``, ``same``)."""
+
+    def eq(c: str) -> pl.Expr:
+        return pl.col(f"a_{c}") == pl.col(f"b_{c}")
+
+    surname_variant = ~eq("first_folded") & eq("first_phon") & eq("rest_folded")
+    na, nb = pl.col("a_n_tokens"), pl.col("b_n_tokens")
+    maybe_subset = (
+        (na != nb) & (pl.min_horizontal(na, nb) >= 1) & eq("first_phon") & eq("last_phon")
+    )
+    unaccented = pl.col("a_unaccented") | pl.col("b_unaccented")
+    df = pairs_n.with_columns(
+        _i8(
+            pl.when(pl.col("same"))
+            .then(9)
+            .when(eq("name_tone_key"))
+            .then(8)
+            .when(eq("name_folded") & unaccented)
+            .then(7)
+            .when(eq("name_folded"))
+            .then(3)
+            .when(surname_variant)
+            .then(6)
+            .when(eq("name_sorted"))
+            .then(5)
+        ).alias("lvl"),
+        maybe_subset.fill_null(False).alias("maybe_subset"),
+        eq("name_phonetic").fill_null(False).alias("phon"),
+    )
+    # middle name dropped/added: the shorter token list inside the longer (same ends)
+    cand = df["lvl"].is_null() & df["maybe_subset"]
+    if cand.any():
+        sub = df.filter(cand).select(
+            ta=pl.col("a_name_phonetic").str.split(" "), tb=pl.col("b_name_phonetic").str.split(" ")
+        )
+        short = pl.when(pl.col("ta").list.len() < pl.col("tb").list.len())
+        is_sub = sub.select(
+            short.then(pl.col("ta"))
+            .otherwise(pl.col("tb"))
+            .list.set_difference(short.then(pl.col("tb")).otherwise(pl.col("ta")))
+            .list.len()
+            == 0
+        ).to_series()
+        idx = cand.arg_true().filter(is_sub)
+        if idx.len():
+            df = df.with_columns(df["lvl"].scatter(idx, 4).alias("lvl"))
+    todo = (
+        df["lvl"].is_null() & df["a_name_folded"].is_not_null() & df["b_name_folded"].is_not_null()
+    )
+    if todo.any():
+        sub = df.filter(todo)
+        jw = process.cpdist(
+            sub["a_reversed_folded"].to_list(),
+            sub["b_reversed_folded"].to_list(),
+            scorer=JaroWinkler.normalized_similarity,
+            workers=-1,
+        )
+        phon = df["phon"].filter(todo).to_numpy()
+        jw_lvl = np.where(jw >= _JW_HIGH, 2, np.where((jw >= _JW_LOW) | phon, 1, 0))
+        filled = df["lvl"].scatter(todo.arg_true(), pl.Series(jw_lvl.astype(np.int8)))
+        df = df.with_columns(filled.alias("lvl"))
+    return df["lvl"]
+
+
+def _name_column(records: pl.DataFrame, pos_l: pl.Series, pos_r: pl.Series) -> pl.Series:
+    """``g_name`` for every pair, computed once per distinct pair of canonical names."""
+    names = (
+        records.select("full_name", *_NAME_KEYS)
+        .filter(pl.col("full_name").is_not_null())
+        .unique("full_name", keep="first", maintain_order=True)
+        .with_row_index("nid")
+    )
+    nid = (
+        records.select("full_name")
+        .join(names.select("full_name", "nid"), on="full_name", how="left", maintain_order="left")
+        .get_column("nid")
+    )
+    ids = pl.DataFrame({"a": nid.gather(pos_l), "b": nid.gather(pos_r)}).select(
+        pl.when(pl.col("a").is_not_null() & pl.col("b").is_not_null())
+        .then(pl.min_horizontal("a", "b"))
+        .alias("lo"),
+        pl.max_horizontal("a", "b").alias("hi"),
+    )
+    ids = ids.with_columns(
+        (pl.col("lo").cast(pl.UInt64) * (1 << 32) + pl.col("hi").cast(pl.UInt64)).alias("k")
+    )
+    distinct = ids.drop_nulls().unique("k")
+    keys = _name_derived(names).select(*_NAME_KEYS, *_DERIVED)
+    side_a = keys.select(pl.all().name.prefix("a_"))[distinct["lo"]]
+    side_b = keys.select(pl.all().name.prefix("b_"))[distinct["hi"]]
+    pn = pl.concat(
+        [side_a, side_b, distinct.select((pl.col("lo") == pl.col("hi")).alias("same"))],
+        how="horizontal",
+    )
+    lookup = pl.DataFrame({"k": distinct["k"], "g_name": _name_levels(pn)})
+    out = ids.select("k").join(lookup, on="k", how="left", maintain_order="left")["g_name"]
+    return out.fill_null(-1).cast(pl.Int8)
+
+
+# --------------------------------------------------------------------------------------------
+# codes and dates
+
+
+def _damerau1(a: np.ndarray, b: np.ndarray, width: int) -> np.ndarray:
+    """Test that ``a``/``b`` (as ``width`` digits) differ by one substitution or adjacent swap.
+
+    Example:
+        >>> _damerau1(np.array([123, 123, 123]), np.array([124, 132, 321]), 3).tolist()
+        [True, True, False]
+    """
+    # cheap filter: one substitution or adjacent swap changes the value by c·10^k, |c| ≤ 81
+    c = np.abs(a - b)
+    for _ in range(width):
+        z = (c % 10 == 0) & (c > 0)
+        if not z.any():
+            break
+        c = np.where(z, c // 10, c)
+    keep = (c > 0) & (c <= 81)
+    out = np.zeros(len(a), dtype=bool)
+    if not keep.any():
+        return out
+    a, b = a[keep], b[keep]
+    pow10 = 10 ** np.arange(width, dtype=np.int64)
+    da = (a[:, None] // pow10) % 10
+    db = (b[:, None] // pow10) % 10
+    diff = da != db
+    n_diff = diff.sum(axis=1)
+    swap = (diff[:, :-1] & diff[:, 1:] & (da[:, :-1] == db[:, 1:]) & (da[:, 1:] == db[:, :-1])).any(
+        axis=1
+    )
+    out[keep] = (n_diff == 1) | ((n_diff == 2) & swap)
+    return out
+
+
+def _typo_flag(a: pl.Series, b: pl.Series, width: int) -> pl.Series:
+    """Damerau-1 flag for integer series (False where either is null)."""
+    ok = (a.is_not_null() & b.is_not_null()).to_numpy()
+    out = np.zeros(len(a), dtype=bool)
+    idx = np.flatnonzero(ok & (a != b).fill_null(False).to_numpy())
+    if idx.size:
+        out[idx] = _damerau1(a.gather(idx).to_numpy(), b.gather(idx).to_numpy(), width)
+    return pl.Series(out)
+
+
+def _code_level(wide: pl.DataFrame, col: str, width: int) -> pl.Series:
+    """2 exact, 1 one digit substitution or adjacent transposition (same length, digits), 0."""
+    a, b = pl.col(f"{col}_l"), pl.col(f"{col}_r")
+    ints = wide.select(
+        pl.when((a.str.len_chars() == b.str.len_chars()) & (a.str.len_chars() <= width))
+        .then(a.str.to_integer(strict=False))
+        .alias("a"),
+        b.str.to_integer(strict=False).alias("b"),
+    )
+    typo = _typo_flag(ints["a"], ints["b"], width)
+    return wide.select(
+        _i8(
+            pl.when(a.is_null() | b.is_null())
+            .then(-1)
+            .when(a == b)
+            .then(2)
+            .when(pl.lit(typo))
+            .then(1)
+            .otherwise(0)
+        ).alias(f"g_{col}")
+    ).to_series()
+
+
+_PREC_RANK: Final[dict[str, int]] = {"day": 3, "month": 2, "year": 1}
+
+
+def _birth_level(wide: pl.DataFrame) -> pl.Series:
+    """Precision-aware birth-date level (see :data:`LEVELS`)."""
+    da, db = pl.col("birth_date_l"), pl.col("birth_date_r")
+    pa = pl.col("birth_date_precision_l").replace_strict(
+        _PREC_RANK, default=3, return_dtype=pl.Int8
+    )
+    pb = pl.col("birth_date_precision_r").replace_strict(
+        _PREC_RANK, default=3, return_dtype=pl.Int8
+    )
+    pmin = pl.min_horizontal(pa, pb)
+    ya, yb = da.dt.year(), db.dt.year()
+    ma, mb = da.dt.month(), db.dt.month()
+    dda, ddb = da.dt.day(), db.dt.day()
+    ints = wide.select(
+        (ya.cast(pl.Int64) * 10000 + ma.cast(pl.Int64) * 100 + dda.cast(pl.Int64)).alias("a"),
+        (yb.cast(pl.Int64) * 10000 + mb.cast(pl.Int64) * 100 + ddb.cast(pl.Int64)).alias("b"),
+    )
+    typo = _typo_flag(ints["a"], ints["b"], 8)
+    day = pmin == 3
+    swap = day & (ya == yb) & (dda == mb) & (ma == ddb) & (dda != ma)
+    expr = _i8(
+        pl.when(da.is_null() | db.is_null())
+        .then(-1)
+        .when(day & (da == db))
+        .then(6)
+        .when(swap)
+        .then(5)
+        .when(day & pl.lit(typo))
+        .then(4)
+        .when((pmin == 2) & (ya == yb) & (ma == mb))
+        .then(3)
+        .when((pmin == 1) & (ya == yb))
+        .then(2)
+        .when((ya.cast(pl.Int32) - yb.cast(pl.Int32)).abs() <= 1)
+        .then(1)
+        .otherwise(0)
+    ).alias("g_birth_date")
+    return wide.select(expr).to_series()
+
+
+def _exact_level(col: str, field: str) -> pl.Expr:
+    a, b = pl.col(f"{col}_l"), pl.col(f"{col}_r")
+    return _i8(pl.when(a.is_null() | b.is_null()).then(-1).when(a == b).then(1).otherwise(0)).alias(
+        f"g_{field}"
+    )
+
+
+def _address_level() -> pl.Expr:
+    wa, wb = pl.col("ward_code_l"), pl.col("ward_code_r")
+    pa, pb = pl.col("province_code_l"), pl.col("province_code_r")
+    wards = wa.is_not_null() & wb.is_not_null()
+    provs = pa.is_not_null() & pb.is_not_null()
+    return _i8(
+        pl.when(wards & (wa == wb))
+        .then(2)
+        .when(provs & (pa == pb))
+        .then(1)
+        .when(provs | wards)
+        .then(0)
+        .otherwise(-1)
+    ).alias("g_address")
+
+
+def _parents_level() -> pl.Expr:
+    known = []
+    agree = []
+    for p in ("father_folded", "mother_folded"):
+        a, b = pl.col(f"{p}_l"), pl.col(f"{p}_r")
+        both = a.is_not_null() & b.is_not_null()
+        known.append(both.cast(pl.Int8))
+        agree.append((both & (a == b)).cast(pl.Int8))
+    n_known, n_agree = pl.sum_horizontal(known), pl.sum_horizontal(agree)
+    return _i8(
+        pl.when(n_known == 0)
+        .then(-1)
+        .when(n_agree == 2)
+        .then(2)
+        .when(n_agree == 1)
+        .then(1)
+        .otherwise(0)
+    ).alias("g_parents")
+
+
+def comparisons(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Comparison levels for every candidate pair (``CONTRACT.md``: the comparisons frame).
+
+    ``records`` needs ``rid`` and whichever contract columns exist (missing ones count as null,
+    so their fields are all ``-1``); ``pairs`` needs ``rid_l``, ``rid_r``. Output keeps the pair
+    order: ``rid_l``, ``rid_r``, then ``g_<field>`` (Int8) for every field of :data:`FIELDS`.
+
+    Example:
+        >>> rec = pl.DataFrame({"rid": pl.Series([0, 1, 2], dtype=pl.UInt32),
+        ...     "full_name": ["Nguyễn Văn An", "Nguyen Van An", None],
+        ...     "phone": ["0912345678", "0912345678", "0987654321"]})
+        >>> pairs = pl.DataFrame({"rid_l": [0, 0], "rid_r": [1, 2]},
+        ...     schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32})
+        >>> comparisons(rec, pairs).select("g_name", "g_phone").rows()
+        [(7, 1), (-1, 0)]
+    """
+    records = _ensure(records, ("full_name", *_NAME_KEYS, *_SIDE_COLUMNS))
+    rid_l = pairs["rid_l"].cast(pl.UInt32)
+    rid_r = pairs["rid_r"].cast(pl.UInt32)
+    pos_l, pos_r = _positions(records, rid_l), _positions(records, rid_r)
+    side = records.select(_SIDE_COLUMNS)
+    left = side[pos_l].select(pl.all().name.suffix("_l"))
+    right = side[pos_r].select(pl.all().name.suffix("_r"))
+    wide = pl.concat([left, right], how="horizontal")
+    levels = wide.select(
+        _exact_level("phone", "phone"),
+        _exact_level("gender", "gender"),
+        _address_level(),
+        _parents_level(),
+    )
+    g_name = _name_column(records, pos_l, pos_r)
+    head = pl.DataFrame(
+        {
+            "rid_l": rid_l,
+            "rid_r": rid_r,
+            "g_name": g_name,
+            "g_birth_date": _birth_level(wide),
+            "g_personal_id": _code_level(wide, "personal_id", 12),
+            "g_legacy_id": _code_level(wide, "legacy_id", 12),
+            "g_insurance_code": _code_level(wide, "insurance_code", 10),
+        }
+    )
+    return pl.concat(
+        [head, levels],
+        how="horizontal",
+    ).select("rid_l", "rid_r", *[f"g_{f}" for f in FIELDS])

@@ -1,0 +1,74 @@
+"""Findings that only person resolution can see: records with no resident, several BHXH codes.
+
+Example:
+    >>> links = pl.DataFrame({"source": ["residents", "insurance", "insurance"],
+    ...     "record_id": ["R1", "B1", "B2"], "person_id": ["P1", "P1", "P2"]})
+    >>> ins = pl.DataFrame({"source": ["insurance"] * 2, "record_id": ["B1", "B2"],
+    ...     "insurance_code": ["0123456789", "9876543210"], "personal_id": [None, None],
+    ...     "province_code": ["01", "79"]}, schema_overrides={"personal_id": pl.String})
+    >>> link_findings(links, {"insurance": ins})["rule"].to_list()
+    ['link.no_resident']
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.rules import RULES, rule_id
+from pipelines.validate import FINDINGS_SCHEMA
+
+__all__ = ["link_findings"]
+
+
+def _rows(frame: pl.DataFrame, rule: str, column: str, value: pl.Expr) -> pl.DataFrame:
+    r = RULES[rule]
+    return frame.select(
+        "source",
+        "record_id",
+        "person_id",
+        pl.lit(rule).alias("rule"),
+        pl.lit(r.dimension).alias("dimension"),
+        pl.lit(column).alias("column"),
+        value.cast(pl.String).alias("value"),
+        pl.lit(r.message.replace("{column}", column)).alias("message"),
+        pl.col("province_code").cast(pl.String),
+    )
+
+
+def link_findings(links: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Return the findings that need persons: no resident, several BHXH codes.
+
+    ``link.no_resident`` for insurance and civil records whose person has no resident record;
+    ``insurance_code.several_per_person`` for the insurance records of a person with more than
+    one distinct BHXH code.
+    """
+    residents = links.filter(pl.col("source") == "residents").select("person_id").unique()
+    parts = []
+    for source in ("civil_events", "insurance"):
+        if source not in frames:
+            continue
+        frame = frames[source].join(
+            links.select("source", "record_id", "person_id"), on=["source", "record_id"]
+        )
+        if "province_code" not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("province_code"))
+        orphans = frame.join(residents, on="person_id", how="anti")
+        parts.append(
+            _rows(orphans, rule_id("link.no_resident"), "person_id", pl.col("personal_id"))
+        )
+        if source == "insurance" and "insurance_code" in frame.columns:
+            several = frame.filter(
+                pl.col("insurance_code").is_not_null()
+                & (pl.col("insurance_code").n_unique().over("person_id") > 1)
+            )
+            parts.append(
+                _rows(
+                    several,
+                    rule_id("insurance_code.several_per_person"),
+                    "insurance_code",
+                    pl.col("insurance_code"),
+                )
+            )
+    if not parts:
+        return pl.DataFrame(schema=FINDINGS_SCHEMA)
+    return pl.concat(parts).cast(FINDINGS_SCHEMA).sort("source", "record_id", "rule")

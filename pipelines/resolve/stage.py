@@ -1,0 +1,161 @@
+"""Resolve stage: standardised records of every source → one ``person_id`` per person.
+
+Steps (one module each): records frame → blocking (candidate pairs) → comparisons →
+Fellegi–Sunter parameters (u from random pairs, m by EM, never from ground truth) → scores →
+clusters (connected components, split where members conflict) → stable person ids →
+golden records. Linking across registers is the same clustering run on all sources together.
+
+Example:
+    >>> import datetime as dt
+    >>> frame = pl.DataFrame({"source": ["residents"] * 2, "record_id": ["R1", "R2"],
+    ...     "personal_id": ["001090012345"] * 2, "full_name": ["Nguyễn Văn An"] * 2,
+    ...     "birth_date": [dt.date(1990, 3, 5)] * 2})
+    >>> res = resolved({"residents": frame}, ResolveConfig(u_sample_pairs=100))
+    >>> res.links.columns
+    ['source', 'record_id', 'person_id', 'match_score', 'match_reason']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from pipelines.config import ResolveConfig
+from pipelines.progress import Progress, silent
+from pipelines.resolve.blocking import blocking_stats, candidate_pairs
+from pipelines.resolve.cluster import clusters, person_ids
+from pipelines.resolve.compare import comparisons
+from pipelines.resolve.golden import golden_records
+from pipelines.resolve.records import records_frame
+from pipelines.resolve.scoring import FSParams, fit, score
+
+__all__ = ["Resolution", "resolved"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What resolution produced.
+
+    Attributes:
+        links: ``source, record_id, person_id, match_score, match_reason`` per record.
+        persons: golden records (``persons.parquet``).
+        params: the fitted Fellegi–Sunter parameters (None when there were no candidate pairs).
+        stats: counts for the manifest (records, candidate pairs, matches, persons…).
+    """
+
+    links: pl.DataFrame
+    persons: pl.DataFrame
+    params: FSParams | None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _record_scores(ids: pl.DataFrame, scored: pl.DataFrame, threshold: float) -> pl.DataFrame:
+    """Return ``rid, match_score, match_reason``: each record's strongest edge in its person.
+
+    The anchor of a person (the record its ``person_id`` is derived from) and a person's only
+    record score 1.
+    """
+    person = ids.select("rid", "person_id")
+    edges = (
+        scored.filter(pl.col("match_probability") >= threshold)
+        .join(person.rename({"rid": "rid_l", "person_id": "p_l"}), on="rid_l")
+        .join(person.rename({"rid": "rid_r", "person_id": "p_r"}), on="rid_r")
+        .filter(pl.col("p_l") == pl.col("p_r"))
+    )
+    ends = pl.concat(
+        [
+            edges.select(pl.col(end).alias("rid"), "match_probability", "match_reason")
+            for end in ("rid_l", "rid_r")
+        ]
+    )
+    best = (
+        ends.sort(["rid", "match_probability"], descending=[False, True])
+        .group_by("rid", maintain_order=True)
+        .first()
+    )
+    return (
+        ids.join(best, on="rid", how="left")
+        .with_columns(
+            pl.when(pl.col("anchor"))
+            .then(pl.lit(1.0))
+            .otherwise(pl.col("match_probability"))
+            .fill_null(1.0)
+            .alias("match_score"),
+            pl.when(pl.col("anchor") & (pl.col("size") == 1))
+            .then(pl.lit("only record of this person"))
+            .when(pl.col("anchor"))
+            .then(pl.lit("anchor record of this person"))
+            .otherwise(pl.col("match_reason"))
+            .alias("match_reason"),
+        )
+        .select("rid", "match_score", "match_reason")
+    )
+
+
+def resolved(
+    frames: dict[str, pl.DataFrame], cfg: ResolveConfig, progress: Progress | None = None
+) -> Resolution:
+    """Return the persons found in the standardised ``frames`` (source name → frame)."""
+    progress = progress or silent()
+    with progress.step("resolve: blocking") as detail:
+        records = records_frame(frames).collect()
+        pairs = candidate_pairs(records, max_block=cfg.max_block, window=cfg.window)
+        detail(f"{records.height} records, {pairs.height} candidate pairs")
+    params: FSParams | None = None
+    scored = pl.DataFrame(
+        schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32, "match_weight": pl.Float64,
+                "match_probability": pl.Float64, "match_reason": pl.String}
+    )  # fmt: skip
+    if pairs.height:  # nothing to learn or score without candidate pairs
+        with progress.step("resolve: compare and score"):
+            compared = comparisons(records, pairs)
+            params = fit(
+                records,
+                compared,
+                n_u_pairs=cfg.u_sample_pairs,
+                seed=cfg.seed,
+                iterations=cfg.em_iterations,
+            )
+            scored = score(compared, params, records)
+    with progress.step("resolve: cluster") as detail:
+        clustered = clusters(records, scored, cfg.match_threshold)
+        ids = person_ids(records, clustered).join(
+            records.select("rid", "source", "record_id"), on="rid"
+        )
+        ids = ids.with_columns(
+            pl.len().over("person_id").alias("size"),
+            (pl.struct("source", "record_id").rank("ordinal").over("person_id") == 1).alias(
+                "anchor"
+            ),
+        )
+        n_persons = ids["person_id"].n_unique()
+        detail(f"{n_persons} persons")
+    links = (
+        ids.join(_record_scores(ids, scored, cfg.match_threshold), on="rid")
+        .sort("rid")
+        .select("source", "record_id", "person_id", "match_score", "match_reason")
+    )
+    assigned = pl.concat(
+        [
+            frame.select(pl.exclude("person_id")).join(
+                links.select("source", "record_id", "person_id"),
+                on=["source", "record_id"],
+                how="left",
+            )
+            for frame in frames.values()
+        ],
+        how="diagonal_relaxed",
+    )
+    persons = golden_records(assigned)
+    stats = {
+        "records": records.height,
+        "candidate_pairs": pairs.height,
+        "pairs_matched": scored.filter(pl.col("match_probability") >= cfg.match_threshold).height,
+        "persons": n_persons,
+        "em_iterations": params.iterations if params else 0,
+        "em_converged": params.converged if params else False,
+        "blocking": blocking_stats(records, max_block=cfg.max_block, window=cfg.window).to_dicts(),
+    }
+    return Resolution(links=links, persons=persons, params=params, stats=stats)

@@ -1,0 +1,254 @@
+import datetime as dt
+
+import numpy as np
+import polars as pl
+import pytest
+
+from pipelines.resolve.compare import FIELDS, LEVELS, comparisons
+
+
+def _records(rows: list[dict]) -> pl.DataFrame:
+    schema = {
+        "full_name": pl.String,
+        "birth_date": pl.Date,
+        "birth_date_precision": pl.String,
+        "personal_id": pl.String,
+        "legacy_id": pl.String,
+        "insurance_code": pl.String,
+        "phone": pl.String,
+        "gender": pl.String,
+        "province_code": pl.String,
+        "ward_code": pl.String,
+        "father_name": pl.String,
+        "mother_name": pl.String,
+    }
+    df = pl.DataFrame(rows, schema=schema)
+    return df.with_row_index("rid").with_columns(pl.col("rid").cast(pl.UInt32))
+
+
+def _pair_levels(a: dict, b: dict, field: str) -> int:
+    rec = _records([a, b])
+    pairs = pl.DataFrame(
+        {"rid_l": [0], "rid_r": [1]}, schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32}
+    )
+    out = comparisons(rec, pairs)
+    return int(out[f"g_{field}"][0])
+
+
+def _name_level(a: str | None, b: str | None) -> int:
+    return _pair_levels({"full_name": a}, {"full_name": b}, "name")
+
+
+NAME = {label: i for i, label in enumerate(LEVELS["name"])}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("Nguyễn Văn An", "Nguyễn Văn An", "exact"),
+        ("Lê Thị Hoà", "Lê Thị Hòa", "same up to tone style"),
+        ("Trần Thị Thuỷ", "TRẦN THỊ THỦY", "same up to tone style"),
+        ("Nguyễn Văn An", "Nguyen Van An", "same without accents"),
+        ("Nguyễn Thị Trân", "Nguyễn Thị Trần", "same letters, tones differ"),
+        ("Hoàng Văn Nam", "Huỳnh Văn Nam", "surname variant"),
+        ("Vũ Thị Lan", "Võ Thị Lan", "surname variant"),
+        ("Văn An Nguyễn", "Nguyễn Văn An", "same tokens reordered"),
+        ("Nguyễn Văn Hùng", "Nguyễn Hùng", "middle name dropped"),
+        ("Nguyễn Thị Minh Khai", "Nguyễn Thị Khai", "middle name dropped"),
+        ("Nguyễn Văn Hùnh", "Nguyễn Văn Hùng", "close (JW≥0.92)"),
+        ("Nguyễn Văn An", "Trần Thị Bích", "differs"),
+    ],
+)
+def test_name_levels(a: str, b: str, level: str) -> None:
+    assert _name_level(a, b) == NAME[level]
+    assert _name_level(b, a) == NAME[level]
+
+
+def test_regional_spelling_is_at_least_similar() -> None:
+    assert _name_level("Trần Văn Dũng", "Chần Văn Giũng") >= NAME["similar (JW≥0.85 or phonetic)"]
+
+
+def test_null_name_is_no_information() -> None:
+    assert _name_level(None, "Nguyễn Văn An") == -1
+    assert _name_level(None, None) == -1
+
+
+BD = {label: i for i, label in enumerate(LEVELS["birth_date"])}
+
+
+def _bd(a: dt.date | None, pa: str | None, b: dt.date | None, pb: str | None) -> int:
+    return _pair_levels(
+        {"birth_date": a, "birth_date_precision": pa},
+        {"birth_date": b, "birth_date_precision": pb},
+        "birth_date",
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "pa", "b", "pb", "level"),
+    [
+        (dt.date(1990, 5, 3), "day", dt.date(1990, 5, 3), "day", "exact"),
+        (dt.date(1990, 5, 3), "day", dt.date(1990, 3, 5), "day", "day/month swapped"),
+        (dt.date(1990, 7, 15), "day", dt.date(1990, 7, 16), "day", "one digit off"),
+        (dt.date(1989, 7, 15), "day", dt.date(1998, 7, 15), "day", "one digit off"),
+        (dt.date(1990, 7, 1), "month", dt.date(1990, 7, 15), "day", "same month (month precision)"),
+        (dt.date(1990, 1, 1), "year", dt.date(1990, 7, 15), "day", "same year (year precision)"),
+        (dt.date(1990, 7, 15), "day", dt.date(1991, 2, 3), "day", "year within 1"),
+        (dt.date(1990, 1, 1), "year", dt.date(1991, 2, 3), "day", "year within 1"),
+        (dt.date(1990, 7, 15), "day", dt.date(1995, 2, 3), "day", "differs"),
+        # year-only 1990 is not "exact" with a full 1990-01-01
+        (dt.date(1990, 1, 1), "year", dt.date(1990, 1, 1), "day", "same year (year precision)"),
+    ],
+)
+def test_birth_date_levels(a: dt.date, pa: str, b: dt.date, pb: str, level: str) -> None:
+    assert _bd(a, pa, b, pb) == BD[level]
+    assert _bd(b, pb, a, pa) == BD[level]
+
+
+def test_birth_date_null_and_missing_precision() -> None:
+    assert _bd(None, None, dt.date(1990, 1, 1), "day") == -1
+    assert _bd(dt.date(1990, 5, 3), None, dt.date(1990, 5, 3), None) == BD["exact"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("001190000123", "001190000123", 2),
+        ("001190000123", "001190000124", 1),  # one substitution
+        ("001190000123", "001190000132", 1),  # adjacent transposition
+        ("001190000123", "001190000321", 0),  # non-adjacent swap
+        ("001190000123", "079185432101", 0),
+        ("001190000123", "00119000012", 0),  # different length
+        (None, "001190000123", -1),
+    ],
+)
+def test_personal_id_levels(a: str | None, b: str | None, level: int) -> None:
+    assert _pair_levels({"personal_id": a}, {"personal_id": b}, "personal_id") == level
+    assert _pair_levels({"personal_id": b}, {"personal_id": a}, "personal_id") == level
+
+
+def test_other_fields() -> None:
+    base = {"phone": "0912345678", "gender": "Nam", "province_code": "01", "ward_code": "00004"}
+    assert _pair_levels(base, dict(base), "phone") == 1
+    assert _pair_levels(base, {**base, "phone": "0912345679"}, "phone") == 0
+    assert _pair_levels(base, {**base, "phone": None}, "phone") == -1
+    assert _pair_levels(base, {**base, "gender": "Nữ"}, "gender") == 0
+    assert _pair_levels(base, dict(base), "address") == 2
+    assert _pair_levels(base, {**base, "ward_code": "00007"}, "address") == 1
+    assert _pair_levels(base, {**base, "ward_code": "26734", "province_code": "79"}, "address") == 0
+    assert _pair_levels(base, {**base, "ward_code": None, "province_code": None}, "address") == -1
+    assert (
+        _pair_levels(
+            {"insurance_code": "0123456789"}, {"insurance_code": "0123456798"}, "insurance_code"
+        )
+        == 1
+    )
+    assert _pair_levels({"legacy_id": "012345678"}, {"legacy_id": "012345678"}, "legacy_id") == 2
+
+
+def test_parents() -> None:
+    a = {"father_name": "Nguyễn Văn Ba", "mother_name": "Lê Thị Tư"}
+    assert (
+        _pair_levels(a, {"father_name": "Nguyen Van Ba", "mother_name": "Le Thi Tu"}, "parents")
+        == 2
+    )
+    assert (
+        _pair_levels(a, {"father_name": "Nguyễn Văn Ba", "mother_name": "Phạm Thị Năm"}, "parents")
+        == 1
+    )
+    assert _pair_levels(a, {"father_name": "Nguyễn Văn Ba", "mother_name": None}, "parents") == 1
+    assert _pair_levels(a, {"father_name": "Trần Văn Sáu", "mother_name": None}, "parents") == 0
+    assert _pair_levels(a, {"father_name": None, "mother_name": None}, "parents") == -1
+
+
+def test_all_null_record_gives_no_information() -> None:
+    full = {
+        "full_name": "Nguyễn Văn An",
+        "birth_date": dt.date(1990, 1, 2),
+        "birth_date_precision": "day",
+        "personal_id": "001090000001",
+        "legacy_id": "012345678",
+        "insurance_code": "0123456789",
+        "phone": "0912345678",
+        "gender": "Nam",
+        "province_code": "01",
+        "ward_code": "00004",
+        "father_name": "Nguyễn Văn Ba",
+        "mother_name": "Lê Thị Tư",
+    }
+    rec = _records([full, {}])
+    pairs = pl.DataFrame(
+        {"rid_l": [0], "rid_r": [1]}, schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32}
+    )
+    out = comparisons(rec, pairs)
+    assert out.columns == ["rid_l", "rid_r", *[f"g_{f}" for f in FIELDS]]
+    assert all(out[f"g_{f}"].dtype == pl.Int8 for f in FIELDS)
+    assert out.select(pl.exclude("rid_l", "rid_r")).row(0) == (-1,) * len(FIELDS)
+
+
+def _random_records(n: int, seed: int) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    names = [
+        "Nguyễn Văn An",
+        "Nguyen Van An",
+        "Nguyễn An",
+        "Hoàng Thị Thủy",
+        "Huỳnh Thị Thuỷ",
+        "Văn An Nguyễn",
+        "Trần Thị Trân",
+        "Trần Thị Trần",
+        None,
+    ]
+    ids = ["001190000123", "001190000132", "001190000124", "079185432101", None]
+    dates = [
+        dt.date(1990, 5, 3),
+        dt.date(1990, 3, 5),
+        dt.date(1990, 5, 4),
+        dt.date(1991, 1, 1),
+        None,
+    ]
+    precs = ["day", "month", "year", None]
+    rows = [
+        {
+            "full_name": names[rng.integers(len(names))],
+            "personal_id": ids[rng.integers(len(ids))],
+            "birth_date": dates[rng.integers(len(dates))],
+            "birth_date_precision": precs[rng.integers(len(precs))],
+            "phone": ["0912345678", None][rng.integers(2)],
+            "gender": ["Nam", "Nữ", None][rng.integers(3)],
+            "province_code": ["01", "79", None][rng.integers(3)],
+            "ward_code": ["00004", "26734", None][rng.integers(3)],
+            "father_name": ["Nguyễn Văn Ba", "Nguyen Van Ba", None][rng.integers(3)],
+            "mother_name": ["Lê Thị Tư", None][rng.integers(2)],
+        }
+        for _ in range(n)
+    ]
+    return _records(rows)
+
+
+def test_symmetric() -> None:
+    rec = _random_records(60, seed=3)
+    rng = np.random.default_rng(4)
+    a = rng.integers(0, 60, 400).astype(np.uint32)
+    b = rng.integers(0, 60, 400).astype(np.uint32)
+    fwd = comparisons(rec, pl.DataFrame({"rid_l": a, "rid_r": b}))
+    rev = comparisons(rec, pl.DataFrame({"rid_l": b, "rid_r": a}))
+    assert fwd.drop("rid_l", "rid_r").equals(rev.drop("rid_l", "rid_r"))
+
+
+def test_rid_order_and_gaps_do_not_matter() -> None:
+    rec = _random_records(40, seed=5)
+    pairs = pl.DataFrame(
+        {"rid_l": np.arange(0, 39, dtype=np.uint32), "rid_r": np.arange(1, 40, dtype=np.uint32)}
+    )
+    base = comparisons(rec, pairs)
+    shuffled = rec.with_columns(pl.col("rid") * 3 + 7).sample(fraction=1.0, shuffle=True, seed=1)
+    moved = pairs.with_columns(pl.all() * 3 + 7)
+    out = comparisons(shuffled, moved)
+    assert out.drop("rid_l", "rid_r").equals(base.drop("rid_l", "rid_r"))
+
+
+def test_empty_pairs() -> None:
+    rec = _random_records(3, seed=1)
+    out = comparisons(rec, pl.DataFrame(schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32}))
+    assert out.height == 0 and out.columns[2:] == [f"g_{f}" for f in FIELDS]
