@@ -67,14 +67,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     rows = sum(int(a["rows_in"]) for a in manifest["accounting"].values())
 
-    from pipelines.evaluate.findings import findings_report
+    from pipelines.config import ResolveConfig
+    from pipelines.evaluate.report import evaluation, evaluation_text
 
     print(f"\n== dancu bench: {args.residents:,} residents, {rows:,} records in all")
     print(f"generate  {gen_s:7.1f} s   peak {gen_peak:7.0f} MB")
     print(f"clean     {clean_s:7.1f} s   peak {clean_peak:7.0f} MB (process, incl. start-up)\n")
     print(stage_table(manifest["stages"]))
-    print("\n== findings against the generator's defect log")
-    print(findings_report(out, raw / "_truth"))
+    print("\n== accuracy against the generator's ground truth")
+    start = time.perf_counter()
+    print(evaluation_text(evaluation(out, raw / "_truth" / "truth.parquet", ResolveConfig())))
+    print(f"(evaluated in {time.perf_counter() - start:.1f} s)")
 
 
 if __name__ == "__main__":

@@ -203,6 +203,54 @@ def clean(raw: Path, out: Path, as_of: str | None, config_path: Path | None, qui
     click.echo(f"outputs: {result.out}")
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data/clean"),
+    show_default=True,
+    help="Output folder of a `dancu clean` run.",
+)
+@click.option(
+    "--truth",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("data/raw/_truth/truth.parquet"),
+    show_default=True,
+    help="Ground truth: source, record_id, person_key (defects.parquet beside it is used too).",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the figures as JSON to this file.",
+)
+@config_option
+def evaluate(out: Path, truth: Path, json_path: Path | None, config_path: Path | None) -> None:
+    """Score a run's person_id and findings against ground truth.
+
+    Prints pairwise precision, recall and F1 of person_id (overall, within and across
+    registers), the blocking recall, and the findings' recall per injected defect.
+
+    Example:
+
+        dancu evaluate --out data/clean --truth data/raw/_truth/truth.parquet
+    """
+    import json
+
+    from pipelines.evaluate.report import evaluation, evaluation_text
+
+    cfg = build_config(config_path)
+    try:
+        result = evaluation(out, truth, cfg.resolve)
+    except DancuError as exc:
+        fail(exc)
+    click.echo(evaluation_text(result))
+    if json_path is not None:
+        data = {k: v for k, v in result.items() if k != "findings_report"}
+        json_path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
 def main() -> None:
     """Entry point of the ``dancu`` console script."""
     cli()

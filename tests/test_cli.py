@@ -101,3 +101,28 @@ def test_bad_as_of_and_bad_config_are_usage_errors(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["clean", "--raw", str(tmp_path), "--config", str(bad)])
     assert result.exit_code == 2
     assert "unknown setting [clean] nope" in result.output
+
+
+def test_evaluate_reports_pairwise_f1_and_writes_json(raw_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    args = ["clean", "--raw", str(raw_dir), "--out", str(out), "--as-of", "2026-11-22", "-q"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    report = tmp_path / "eval.json"
+    truth = raw_dir / "_truth" / "truth.parquet"
+    result = CliRunner().invoke(
+        cli, ["evaluate", "--out", str(out), "--truth", str(truth), "--json", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "pairwise precision / recall / F1" in result.output
+    assert "Findings recall per defect kind" in result.output
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert 0.9 < data["persons"]["overall"]["f1"] <= 1.0
+    assert data["blocking"]["recall"] > 0.95
+
+
+def test_evaluate_without_truth_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["evaluate", "--out", str(tmp_path), "--truth", str(tmp_path / "none.parquet")]
+    )
+    assert result.exit_code == 2
+    assert "truth file not found" in result.output
