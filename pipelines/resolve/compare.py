@@ -110,6 +110,8 @@ NAME_TF_KEYS: Final[dict[int, str]] = {9: "full_name", 8: "name_tone_key", 7: "n
 
 _JW_HIGH: Final = 0.92
 _JW_LOW: Final = 0.85
+_GIVEN_DIFFERENT: Final = 0.8
+"""Below this Jaro-Winkler the given names are different names, not a typo of one."""
 
 _NAME_KEYS: Final[tuple[str, ...]] = (
     "name_tone_key",
@@ -258,6 +260,22 @@ def _name_levels(pairs_n: pl.DataFrame) -> pl.Series:
         )
         phon = df["phon"].filter(todo).to_numpy()
         jw_lvl = np.where(jw >= _JW_HIGH, 2, np.where((jw >= _JW_LOW) | phon, 1, 0))
+        # siblings: the same surname and middle names with a clearly different given name
+        # (Phạm Minh Khôi / Phạm Minh Khang) look similar as whole names but are not a typo
+        tokens_a = sub["a_reversed_folded"].str.split(" ")
+        tokens_b = sub["b_reversed_folded"].str.split(" ")
+        given_jw = process.cpdist(
+            tokens_a.list.first().to_list(),
+            tokens_b.list.first().to_list(),
+            scorer=JaroWinkler.normalized_similarity,
+            workers=-1,
+        )
+        same_rest = (
+            tokens_a.list.slice(1).list.join(" ") == tokens_b.list.slice(1).list.join(" ")
+        ).to_numpy()
+        same_given_sound = (sub["a_last_phon"] == sub["b_last_phon"]).fill_null(False).to_numpy()
+        sibling = same_rest & (given_jw < _GIVEN_DIFFERENT) & ~same_given_sound
+        jw_lvl = np.where(sibling, 0, jw_lvl)
         filled = df["lvl"].scatter(todo.arg_true(), pl.Series(jw_lvl.astype(np.int8)))
         df = df.with_columns(filled.alias("lvl"))
     return df["lvl"]

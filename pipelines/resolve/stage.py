@@ -99,6 +99,9 @@ def resolved(
 ) -> Resolution:
     """Return the persons found in the standardised ``frames`` (source name → frame)."""
     progress = progress or silent()
+    # records are numbered in (source, record_id) order, so that nothing downstream (random
+    # pairs for u, tie-breaks) depends on the order of the input rows
+    frames = {source: frame.sort("record_id") for source, frame in frames.items()}
     with progress.step("resolve: blocking") as detail:
         records = records_frame(frames).collect()
         pairs = candidate_pairs(records, max_block=cfg.max_block, window=cfg.window)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from pipelines.resolve.blocking import (
     DEFAULT_RULES,
@@ -219,3 +220,13 @@ def test_custom_rule_and_bit_limit() -> None:
     assert candidate_pairs(rec, [rule]).rows() == [(0, 1, 1)]
     with pytest.raises(ValueError, match="32"):
         candidate_pairs(rec, [rule] * 33)
+
+
+def test_stats_from_the_pairs_bits_equal_stats_from_regenerating_them(
+    recs: pl.DataFrame,
+) -> None:
+    pairs = candidate_pairs(recs, max_block=4, window=2)
+    assert_frame_equal(
+        blocking_stats(recs, max_block=4, window=2),
+        blocking_stats(recs, max_block=4, window=2, pairs=pairs),
+    )

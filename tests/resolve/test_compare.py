@@ -252,3 +252,15 @@ def test_empty_pairs() -> None:
     rec = _random_records(3, seed=1)
     out = comparisons(rec, pl.DataFrame(schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32}))
     assert out.height == 0 and out.columns[2:] == [f"g_{f}" for f in FIELDS]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("Phạm Minh Khôi", "Phạm Minh Khang", "differs"),  # siblings: another given name
+        ("Nguyễn Thị Lan", "Nguyễn Thị Hoa", "differs"),
+        ("Trần Lan Huỳnh", "Trần Lan Huygn", "close (JW≥0.92)"),  # a typo in the given name
+    ],
+)
+def test_a_clearly_different_given_name_is_not_a_typo(a: str, b: str, expected: str) -> None:
+    assert LEVELS["name"][_name_level(a, b)] == expected
