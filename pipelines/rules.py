@@ -177,6 +177,24 @@ _ALL = (
         "several communes).",
         "{column} could be one of several current communes; the ward code was left empty",
     ),
+    _finding(
+        "bhxh.birth_date_differs",
+        "dung",
+        "BHXH and the population register agree on a person's birth date.",
+        "{column} in BHXH differs from the population register",
+    ),
+    _finding(
+        "bhxh.gender_differs",
+        "dung",
+        "BHXH and the population register agree on a person's gender.",
+        "{column} in BHXH differs from the population register",
+    ),
+    _finding(
+        "bhxh.name_differs",
+        "dung",
+        "BHXH and the population register agree on a person's name (ignoring accents).",
+        "{column} in BHXH differs from the population register",
+    ),
     # đủ: complete
     _finding(
         "required.missing",
@@ -195,6 +213,12 @@ _ALL = (
         "du",
         "Every insured person and every civil-event subject is found in the population register.",
         "no resident record was found for this person",
+    ),
+    _finding(
+        "birth.child_not_in_register",
+        "du",
+        "A child whose birth hộ tịch registered is in the population register.",
+        "the child of this birth registration is not in the population register",
     ),
     # sạch: one form per value
     _finding(
@@ -229,12 +253,49 @@ _ALL = (
         "A mobile number uses its current 10-digit form, not a pre-2018 11-digit prefix.",
         "{column} used a pre-2018 11-digit prefix; it was converted",
     ),
+    _finding(
+        "person.duplicate_record",
+        "sach",
+        "The population register holds one record per person.",
+        "this resident record describes a person who already has a record ({column})",
+    ),
+    _finding(
+        "personal_id.shared",
+        "sach",
+        "One personal ID belongs to one person.",
+        "{column} is also held by a different person",
+    ),
     # sống: current
     _finding(
         "address.superseded_unit",
         "song",
         "The address is written in current (post-July-2025) units, not pre-2025 ones.",
         "{column} is written in pre-2025 units; mapped to the current unit",
+    ),
+    _finding(
+        "death.not_reflected",
+        "song",
+        "A death registered in hộ tịch is reflected in the population register's status.",
+        "hộ tịch registered this person's death but {column} is not deceased",
+    ),
+    _finding(
+        "insurance.active_after_death",
+        "song",
+        "BHXH participation of a deceased person is not active.",
+        "{column} is still active although the person has died",
+    ),
+    _finding(
+        "insurance.paid_after_death",
+        "song",
+        "No BHXH benefit is paid after the person's death.",
+        "{column} is after the person's death date",
+    ),
+    _finding(
+        "legacy_id.expired",
+        "song",
+        "A living resident has a personal ID; an old CMND alone is no longer valid (from "
+        "1 January 2025).",
+        "{column} is an old CMND, valid only until 31/12/2024, and there is no personal ID",
     ),
     _finding(
         "updated_at.stale",

@@ -33,6 +33,7 @@ from pipelines.manifest import (
     run_id_for,
 )
 from pipelines.progress import Progress
+from pipelines.reconcile import reconciled
 from pipelines.resolve.golden import golden_records
 from pipelines.resolve.link_findings import link_findings
 from pipelines.resolve.stage import resolved
@@ -231,7 +232,12 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
         .join(person, on=["source", "record_id"], how="left", maintain_order="left")
         .select(empty_findings().columns)
     )
-    findings = pl.concat([findings, link_findings(links, frames)])
+    start = time.perf_counter()
+    cross = reconciled(frames, as_of)
+    reconcile_stage = StageRecord(
+        "reconcile", "all", kept_rows, kept_rows, 0, round(time.perf_counter() - start, 3)
+    )
+    findings = pl.concat([findings, link_findings(links, frames), cross])
 
     outputs: dict[str, int] = {}
     with progress.step("write outputs"), atomic_output(out, run_id) as tmp:
@@ -251,7 +257,11 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
             as_of=as_of,
             generated_at=dt.datetime.now(dt.UTC),
             inputs=[r.info for r in results.values()],
-            stages=[*(s for r in results.values() for s in r.stages), resolve_stage],
+            stages=[
+                *(s for r in results.values() for s in r.stages),
+                resolve_stage,
+                reconcile_stage,
+            ],
             outputs=outputs,
             counts=counts,
             seconds=seconds,

@@ -39,8 +39,8 @@ def link_findings(links: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> pl.Da
     """Return the findings that need persons: no resident, several BHXH codes.
 
     ``link.no_resident`` for insurance and civil records whose person has no resident record;
-    ``insurance_code.several_per_person`` for the insurance records of a person with more than
-    one distinct BHXH code.
+    ``insurance_code.several_per_person`` for every coded insurance record of a person with
+    more than one distinct BHXH code (all of them are to be merged into one).
     """
     residents = links.filter(pl.col("source") == "residents").select("person_id").unique()
     parts = []
@@ -53,6 +53,9 @@ def link_findings(links: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> pl.Da
         if "province_code" not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("province_code"))
         orphans = frame.join(residents, on="person_id", how="anti")
+        if source == "civil_events" and "event_type" in orphans.columns:
+            # a birth without its child in the register is its own rule (reconcile stage)
+            orphans = orphans.filter(pl.col("event_type").fill_null("") != "birth")
         parts.append(
             _rows(orphans, rule_id("link.no_resident"), "person_id", pl.col("personal_id"))
         )

@@ -1,0 +1,204 @@
+"""Reconcile stage: cross-register checks that need persons (DESIGN §7).
+
+Each check is a finding on the record that must be fixed:
+
+- ``death.not_reflected`` (sống): hộ tịch registered the death, the register says alive;
+- ``insurance.active_after_death`` / ``insurance.paid_after_death`` (sống): BHXH still active,
+  or a benefit paid after the death date;
+- ``bhxh.birth_date_differs`` / ``bhxh.gender_differs`` / ``bhxh.name_differs`` (đúng): BHXH
+  disagrees with the population register about the same person;
+- ``birth.child_not_in_register`` (đủ): a registered birth whose child is not a resident;
+- ``legacy_id.expired`` (sống): a resident whose only number is an old CMND (valid until
+  31 Dec 2024);
+- ``person.duplicate_record`` (sạch): a second (third…) resident record of one person;
+- ``personal_id.shared`` (sạch): one personal ID held by records of different persons.
+
+Example:
+    >>> import datetime as dt
+    >>> res = pl.DataFrame({"source": ["residents"], "record_id": ["R1"], "person_id": ["P1"],
+    ...     "status": ["alive"], "province_code": ["01"]})
+    >>> civ = pl.DataFrame({"source": ["civil_events"], "record_id": ["E1"],
+    ...     "person_id": ["P1"], "event_type": ["death"], "event_date": [dt.date(2025, 1, 2)]})
+    >>> reconciled({"residents": res, "civil_events": civ}, dt.date(2026, 11, 22))["rule"].to_list()
+    ['death.not_reflected']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from pipelines.rules import RULES, rule_id
+from pipelines.validate import FINDINGS_SCHEMA, empty_findings
+
+__all__ = ["CMND_VALID_UNTIL", "reconciled"]
+
+CMND_VALID_UNTIL = dt.date(2024, 12, 31)
+"""Old CMND cards are valid until this date (Luật Căn cước 2023)."""
+
+_COLUMNS = {
+    "residents": ["personal_id", "legacy_id", "full_name", "gender", "birth_date",
+                  "birth_date_precision", "status", "death_date", "province_code"],
+    "civil_events": ["event_type", "event_date", "personal_id", "province_code"],
+    "insurance": ["personal_id", "full_name", "gender", "birth_date", "birth_date_precision",
+                  "status", "last_paid_on", "province_code"],
+}  # fmt: skip
+
+
+def _frame(frames: dict[str, pl.DataFrame], source: str) -> pl.DataFrame:
+    """Return the source's records with every column the checks read (missing → null)."""
+    base = frames.get(source)
+    if base is None:
+        base = pl.DataFrame(
+            schema={"source": pl.String, "record_id": pl.String, "person_id": pl.String}
+        )
+    dates = {"birth_date", "death_date", "event_date", "last_paid_on"}
+    missing = [c for c in _COLUMNS[source] if c not in base.columns]
+    return base.with_columns(
+        pl.lit(None, dtype=pl.Date if c in dates else pl.String).alias(c) for c in missing
+    )
+
+
+def _findings(frame: pl.DataFrame, rule: str, column: str, value: pl.Expr) -> pl.DataFrame:
+    r = RULES[rule]
+    return frame.select(
+        "source",
+        "record_id",
+        "person_id",
+        pl.lit(rule).alias("rule"),
+        pl.lit(r.dimension).alias("dimension"),
+        pl.lit(column).alias("column"),
+        value.cast(pl.String).alias("value"),
+        pl.lit(r.message.replace("{column}", column)).alias("message"),
+        pl.col("province_code").cast(pl.String),
+    ).cast(FINDINGS_SCHEMA)
+
+
+def _deaths(res: pl.DataFrame, civ: pl.DataFrame) -> pl.DataFrame:
+    """Return ``person_id, death_date`` for every person known to be dead."""
+    civil = civ.filter(pl.col("event_type") == "death").select(
+        "person_id", pl.col("event_date").alias("death_date")
+    )
+    register = res.filter(
+        (pl.col("status") == "deceased") | pl.col("death_date").is_not_null()
+    ).select("person_id", "death_date")
+    return pl.concat([civil, register]).group_by("person_id").agg(pl.col("death_date").min())
+
+
+def _register_view(res: pl.DataFrame) -> pl.DataFrame:
+    """Return the register's name, gender and birth date of every resident record by person."""
+    return res.select(
+        "person_id",
+        pl.col("full_name").alias("reg_name"),
+        pl.col("gender").alias("reg_gender"),
+        pl.col("birth_date").alias("reg_birth"),
+        pl.col("birth_date_precision").alias("reg_precision"),
+    )
+
+
+def _folded(col: str) -> pl.Expr:
+    return (
+        pl.col(col)
+        .str.to_lowercase()
+        .str.normalize("NFD")
+        .str.replace_all(r"\p{Mn}", "")
+        .str.replace_all("đ", "d", literal=True)
+    )
+
+
+def reconciled(frames: dict[str, pl.DataFrame], as_of: dt.date) -> pl.DataFrame:
+    """Return the cross-register findings for the standardised frames (with ``person_id``)."""
+    res, civ, ins = (_frame(frames, s) for s in ("residents", "civil_events", "insurance"))
+    deaths = _deaths(res, civ)
+    civil_deaths = civ.filter(pl.col("event_type") == "death").select("person_id").unique()
+    parts = [
+        _findings(
+            res.join(civil_deaths, on="person_id").filter(pl.col("status") != "deceased"),
+            rule_id("death.not_reflected"),
+            "status",
+            pl.col("status"),
+        )
+    ]
+    ins_dead = ins.join(deaths, on="person_id")
+    parts.append(
+        _findings(
+            ins_dead.filter(pl.col("status") == "active"),
+            rule_id("insurance.active_after_death"),
+            "status",
+            pl.col("status"),
+        )
+    )
+    parts.append(
+        _findings(
+            ins_dead.filter(pl.col("last_paid_on") > pl.col("death_date")),
+            rule_id("insurance.paid_after_death"),
+            "last_paid_on",
+            pl.col("last_paid_on"),
+        )
+    )
+    # an insurance value is wrong only if no resident record of the person agrees with it
+    both = ins.with_row_index("__i").join(_register_view(res), on="person_id")
+    full_dates = (pl.col("birth_date_precision") == "day") & (pl.col("reg_precision") == "day")
+    date_agrees = (
+        pl.when(full_dates)
+        .then(pl.col("birth_date") == pl.col("reg_birth"))
+        .otherwise(pl.col("birth_date").dt.year() == pl.col("reg_birth").dt.year())
+    )
+    agreement = both.group_by("__i").agg(
+        date_agrees.fill_null(True).any().alias("date_ok"),
+        (pl.col("gender") == pl.col("reg_gender")).fill_null(True).any().alias("gender_ok"),
+        (_folded("full_name") == _folded("reg_name")).fill_null(True).any().alias("name_ok"),
+    )
+    checked = both.unique("__i", keep="first", maintain_order=True).join(agreement, on="__i")
+    parts += [
+        _findings(checked.filter(~pl.col("date_ok")), rule_id("bhxh.birth_date_differs"),
+                  "birth_date", pl.col("birth_date")),
+        _findings(checked.filter(~pl.col("gender_ok")), rule_id("bhxh.gender_differs"),
+                  "gender", pl.col("gender")),
+        _findings(checked.filter(~pl.col("name_ok")), rule_id("bhxh.name_differs"),
+                  "full_name", pl.col("full_name")),
+    ]  # fmt: skip
+    residents = res.select("person_id").unique()
+    parts.append(
+        _findings(
+            civ.filter(pl.col("event_type") == "birth").join(residents, on="person_id", how="anti"),
+            rule_id("birth.child_not_in_register"),
+            "person_id",
+            pl.col("personal_id"),
+        )
+    )
+    if as_of > CMND_VALID_UNTIL:
+        parts.append(
+            _findings(
+                res.filter(
+                    pl.col("personal_id").is_null()
+                    & pl.col("legacy_id").is_not_null()
+                    & (pl.col("status") != "deceased")
+                ),
+                rule_id("legacy_id.expired"),
+                "legacy_id",
+                pl.col("legacy_id"),
+            )
+        )
+    ranked = res.with_columns(pl.col("record_id").rank("ordinal").over("person_id").alias("__n"))
+    parts.append(
+        _findings(
+            ranked.filter(pl.col("__n") > 1),
+            rule_id("person.duplicate_record"),
+            "person_id",
+            pl.col("person_id"),
+        )
+    )
+    everyone = pl.concat(
+        [f.select("source", "record_id", "person_id", "personal_id", "province_code")
+         for f in (res, civ, ins)]
+    )  # fmt: skip
+    shared = everyone.filter(
+        pl.col("personal_id").is_not_null()
+        & (pl.col("person_id").n_unique().over("personal_id") > 1)
+    )
+    parts.append(
+        _findings(shared, rule_id("personal_id.shared"), "personal_id", pl.col("personal_id"))
+    )
+    return pl.concat([empty_findings(), *parts]).sort("source", "record_id", "rule")
