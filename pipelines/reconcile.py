@@ -30,9 +30,10 @@ import datetime as dt
 import polars as pl
 
 from pipelines.rules import RULES, rule_id
+from pipelines.score import empty_tally, rule_tally
 from pipelines.validate import FINDINGS_SCHEMA, empty_findings
 
-__all__ = ["CMND_VALID_UNTIL", "reconciled"]
+__all__ = ["CMND_VALID_UNTIL", "reconciled", "reconciled_with_tally"]
 
 CMND_VALID_UNTIL = dt.date(2024, 12, 31)
 """Old CMND cards are valid until this date (Luật Căn cước 2023)."""
@@ -109,34 +110,42 @@ def _folded(col: str) -> pl.Expr:
 
 def reconciled(frames: dict[str, pl.DataFrame], as_of: dt.date) -> pl.DataFrame:
     """Return the cross-register findings for the standardised frames (with ``person_id``)."""
+    return reconciled_with_tally(frames, as_of)[0]
+
+
+def reconciled_with_tally(
+    frames: dict[str, pl.DataFrame], as_of: dt.date
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Return ``(findings, tally)``: the cross-register findings and the rule tally.
+
+    The tally counts, per rule, source and province, the records each rule was checked on
+    (:data:`pipelines.score.TALLY_SCHEMA`).
+    """
     res, civ, ins = (_frame(frames, s) for s in ("residents", "civil_events", "insurance"))
+    parts: list[pl.DataFrame] = []
+    tallies: list[pl.DataFrame] = [empty_tally()]
+
+    def check(eligible: pl.DataFrame, fails: pl.Expr, rule: str, column: str) -> None:
+        """Tally ``eligible`` for ``rule`` and add a finding for its rows where ``fails``."""
+        rid = rule_id(rule)
+        tallies.append(rule_tally(eligible, rid))
+        parts.append(_findings(eligible.filter(fails.fill_null(False)), rid, column,
+                               pl.col(column)))  # fmt: skip
+
     deaths = _deaths(res, civ)
     civil_deaths = civ.filter(pl.col("event_type") == "death").select("person_id").unique()
-    parts = [
-        _findings(
-            res.join(civil_deaths, on="person_id").filter(pl.col("status") != "deceased"),
-            rule_id("death.not_reflected"),
-            "status",
-            pl.col("status"),
-        )
-    ]
+    check(
+        res.join(civil_deaths, on="person_id"),
+        pl.col("status").fill_null("") != "deceased",
+        "death.not_reflected",
+        "status",
+    )
     ins_dead = ins.join(deaths, on="person_id")
-    parts.append(
-        _findings(
-            ins_dead.filter(pl.col("status") == "active"),
-            rule_id("insurance.active_after_death"),
-            "status",
-            pl.col("status"),
-        )
-    )
-    parts.append(
-        _findings(
-            ins_dead.filter(pl.col("last_paid_on") > pl.col("death_date")),
-            rule_id("insurance.paid_after_death"),
-            "last_paid_on",
-            pl.col("last_paid_on"),
-        )
-    )
+    check(ins_dead, pl.col("status") == "active", "insurance.active_after_death", "status")
+    check(ins_dead.filter(pl.col("last_paid_on").is_not_null()),
+          pl.col("last_paid_on") > pl.col("death_date"), "insurance.paid_after_death",
+          "last_paid_on")  # fmt: skip
+
     # an insurance value is wrong only if no resident record of the person agrees with it
     both = ins.with_row_index("__i").join(_register_view(res), on="person_id")
     full_dates = (pl.col("birth_date_precision") == "day") & (pl.col("reg_precision") == "day")
@@ -146,59 +155,38 @@ def reconciled(frames: dict[str, pl.DataFrame], as_of: dt.date) -> pl.DataFrame:
         .otherwise(pl.col("birth_date").dt.year() == pl.col("reg_birth").dt.year())
     )
     agreement = both.group_by("__i").agg(
-        date_agrees.fill_null(True).any().alias("date_ok"),
-        (pl.col("gender") == pl.col("reg_gender")).fill_null(True).any().alias("gender_ok"),
-        (_folded("full_name") == _folded("reg_name")).fill_null(True).any().alias("name_ok"),
+        date_agrees.any().alias("date_ok"),
+        (pl.col("gender") == pl.col("reg_gender")).any().alias("gender_ok"),
+        (_folded("full_name") == _folded("reg_name")).any().alias("name_ok"),
     )
-    checked = both.unique("__i", keep="first", maintain_order=True).join(agreement, on="__i")
-    parts += [
-        _findings(checked.filter(~pl.col("date_ok")), rule_id("bhxh.birth_date_differs"),
-                  "birth_date", pl.col("birth_date")),
-        _findings(checked.filter(~pl.col("gender_ok")), rule_id("bhxh.gender_differs"),
-                  "gender", pl.col("gender")),
-        _findings(checked.filter(~pl.col("name_ok")), rule_id("bhxh.name_differs"),
-                  "full_name", pl.col("full_name")),
-    ]  # fmt: skip
-    residents = res.select("person_id").unique()
-    parts.append(
-        _findings(
-            civ.filter(pl.col("event_type") == "birth").join(residents, on="person_id", how="anti"),
-            rule_id("birth.child_not_in_register"),
-            "person_id",
-            pl.col("personal_id"),
-        )
-    )
+    compared = both.unique("__i", keep="first", maintain_order=True).join(agreement, on="__i")
+    # null = nothing to compare (a value missing on either side): not checked
+    for ok, rule, column in (
+        ("date_ok", "bhxh.birth_date_differs", "birth_date"),
+        ("gender_ok", "bhxh.gender_differs", "gender"),
+        ("name_ok", "bhxh.name_differs", "full_name"),
+    ):
+        check(compared.filter(pl.col(ok).is_not_null()), ~pl.col(ok), rule, column)
+
+    residents = res.select("person_id").unique().with_columns(pl.lit(True).alias("__resident"))
+    births = civ.filter(pl.col("event_type") == "birth").join(residents, on="person_id",
+                                                              how="left")  # fmt: skip
+    check(births, pl.col("__resident").is_null(), "birth.child_not_in_register", "person_id")
     if as_of > CMND_VALID_UNTIL:
-        parts.append(
-            _findings(
-                res.filter(
-                    pl.col("personal_id").is_null()
-                    & pl.col("legacy_id").is_not_null()
-                    & (pl.col("status") != "deceased")
-                ),
-                rule_id("legacy_id.expired"),
-                "legacy_id",
-                pl.col("legacy_id"),
-            )
+        living = res.filter(
+            (pl.col("status").fill_null("alive") != "deceased")
+            & (pl.col("personal_id").is_not_null() | pl.col("legacy_id").is_not_null())
         )
-    ranked = res.with_columns(pl.col("record_id").rank("ordinal").over("person_id").alias("__n"))
-    parts.append(
-        _findings(
-            ranked.filter(pl.col("__n") > 1),
-            rule_id("person.duplicate_record"),
-            "person_id",
-            pl.col("person_id"),
-        )
+        check(living, pl.col("personal_id").is_null(), "legacy_id.expired", "legacy_id")
+    ranked = res.filter(pl.col("person_id").is_not_null()).with_columns(
+        pl.col("record_id").rank("ordinal").over("person_id").alias("__n")
     )
+    check(ranked, pl.col("__n") > 1, "person.duplicate_record", "person_id")
     everyone = pl.concat(
         [f.select("source", "record_id", "person_id", "personal_id", "province_code")
          for f in (res, civ, ins)]
-    )  # fmt: skip
-    shared = everyone.filter(
-        pl.col("personal_id").is_not_null()
-        & (pl.col("person_id").n_unique().over("personal_id") > 1)
-    )
-    parts.append(
-        _findings(shared, rule_id("personal_id.shared"), "personal_id", pl.col("personal_id"))
-    )
-    return pl.concat([empty_findings(), *parts]).sort("source", "record_id", "rule")
+    ).filter(pl.col("personal_id").is_not_null())  # fmt: skip
+    check(everyone, pl.col("person_id").n_unique().over("personal_id") > 1,
+          "personal_id.shared", "personal_id")  # fmt: skip
+    findings = pl.concat([empty_findings(), *parts]).sort("source", "record_id", "rule")
+    return findings, pl.concat(tallies)

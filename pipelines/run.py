@@ -33,12 +33,15 @@ from pipelines.manifest import (
     run_id_for,
 )
 from pipelines.progress import Progress
-from pipelines.reconcile import reconciled
+from pipelines.reconcile import reconciled_with_tally
+from pipelines.report.history import load_history, previous_scorecard, write_history
 from pipelines.resolve.golden import golden_records
-from pipelines.resolve.link_findings import link_findings
+from pipelines.resolve.link_findings import link_findings, link_tally
 from pipelines.resolve.stage import resolved
+from pipelines.score import empty_tally, record_index, scorecard, with_change
 from pipelines.standardise import standardised
-from pipelines.validate import empty_findings, validated
+from pipelines.validate import empty_findings, validated_with_tally
+from pipelines.vn.admin_units import current_provinces
 from schemas.raw import RAW_MODELS
 
 __all__ = ["LINKS_SCHEMA", "RunResult", "run_clean"]
@@ -62,12 +65,14 @@ class RunResult:
         manifest: the manifest written to ``out/manifest.json``.
         counts: per source ``{rows_in, rows_kept, rows_quarantined, ok}``.
         seconds: wall-clock seconds of the whole run.
+        scorecard: the run's ``scorecard.json`` (docs/scorecard.md).
     """
 
     out: Path
     manifest: dict[str, Any]
     counts: dict[str, dict[str, Any]] = field(default_factory=dict)
     seconds: float = 0.0
+    scorecard: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class _SourceOutput:
     kept: pl.DataFrame
     quarantine: pl.DataFrame
     findings: pl.DataFrame
+    tally: pl.DataFrame
     info: InputInfo
     stages: list[StageRecord]
     counts: dict[str, Any]
@@ -82,8 +88,11 @@ class _SourceOutput:
 
 def _standardise_source(
     kept: pl.DataFrame, source: str, cfg: Config, progress: Progress
-) -> tuple[pl.DataFrame, pl.DataFrame, list[StageRecord]]:
-    """Standardise and validate the kept rows of one source; return (clean, findings, stages)."""
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, list[StageRecord]]:
+    """Standardise and validate the kept rows of one source.
+
+    Returns ``(clean, findings, tally, stages)``.
+    """
     as_of = cfg.run_as_of()
     stale_before = as_of - dt.timedelta(days=cfg.clean.stale_after_days)
     convention = getattr(cfg.clean.gender_numeric, source)
@@ -97,7 +106,7 @@ def _standardise_source(
         std_seconds = time.perf_counter() - start
     with progress.step(f"validate {source}") as detail:
         start = time.perf_counter()
-        clean, findings = validated(std, source, stale_before)
+        clean, findings, tally = validated_with_tally(std, source, stale_before)
         val_seconds = time.perf_counter() - start
         detail(f"{findings.height} findings on {findings['record_id'].n_unique()} records")
     rows = kept.height
@@ -105,7 +114,8 @@ def _standardise_source(
         StageRecord("standardise", source, rows, std.height, 0, round(std_seconds, 3)),
         StageRecord("validate", source, rows, clean.height, 0, round(val_seconds, 3)),
     ]
-    return clean.with_columns(pl.lit(None, dtype=pl.String).alias("person_id")), findings, stages
+    clean = clean.with_columns(pl.lit(None, dtype=pl.String).alias("person_id"))
+    return clean, findings, tally, stages
 
 
 def _ingest_source(source: str, path: Path, cfg: Config, progress: Progress) -> _SourceOutput:
@@ -126,7 +136,7 @@ def _ingest_source(source: str, path: Path, cfg: Config, progress: Progress) -> 
             f"{rows_in} rows: {kept.height} kept, {rows_quarantined} set aside "
             f"({quarantine.height} reasons); {len(headers.extra)} extra columns"
         )
-    clean, findings, more = _standardise_source(kept, source, cfg, progress)
+    clean, findings, tally, more = _standardise_source(kept, source, cfg, progress)
     info = InputInfo(
         source=source,
         path=str(path),
@@ -146,7 +156,7 @@ def _ingest_source(source: str, path: Path, cfg: Config, progress: Progress) -> 
     ]
     if clean.height != kept.height:
         raise OutputError(f"{source}: standardise changed the row count")
-    return _SourceOutput(clean, quarantine, findings, info, stages, counts)
+    return _SourceOutput(clean, quarantine, findings, tally, info, stages, counts)
 
 
 def _finding_counts(findings: pl.DataFrame) -> dict[str, int]:
@@ -166,6 +176,22 @@ def _check_accounting(counts: dict[str, dict[str, Any]]) -> None:
             for s, c in bad.items()
         )
         raise OutputError(f"row accounting does not reconcile ({detail}); nothing was written")
+
+
+def _scorecard(
+    frames: dict[str, pl.DataFrame],
+    findings: pl.DataFrame,
+    tally: pl.DataFrame,
+    counts: dict[str, dict[str, Any]],
+    run_id: str,
+    as_of: dt.date,
+    generated_at: dt.datetime,
+) -> dict[str, Any]:
+    """Return this run's scorecard (without the comparison with the previous run)."""
+    names = dict(current_provinces().select("province_code", "province_name").iter_rows())
+    meta = {"run_id": run_id, "as_of": as_of.isoformat(), "generated_at": generated_at.isoformat()}
+    quarantined = {source: int(c["rows_quarantined"]) for source, c in counts.items()}
+    return scorecard(record_index(frames), findings, tally, quarantined, meta, names)
 
 
 def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResult:
@@ -233,11 +259,25 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
         .select(empty_findings().columns)
     )
     start = time.perf_counter()
-    cross = reconciled(frames, as_of)
+    with progress.step("reconcile registers") as detail:
+        cross, cross_tally = reconciled_with_tally(frames, as_of)
+        detail(f"{cross.height} cross-register findings")
     reconcile_stage = StageRecord(
         "reconcile", "all", kept_rows, kept_rows, 0, round(time.perf_counter() - start, 3)
     )
     findings = pl.concat([findings, link_findings(links, frames), cross])
+    tally = pl.concat(
+        [empty_tally(), *(r.tally for r in results.values()), link_tally(frames), cross_tally]
+    )
+    generated_at = dt.datetime.now(dt.UTC)
+    start = time.perf_counter()
+    with progress.step("score"):
+        history = load_history(out)
+        card = _scorecard(frames, findings, tally, counts, run_id, as_of, generated_at)
+        card = with_change(card, previous_scorecard(history, card["generated_at"]))
+    score_stage = StageRecord(
+        "score", "all", kept_rows, kept_rows, 0, round(time.perf_counter() - start, 3)
+    )
 
     outputs: dict[str, int] = {}
     with progress.step("write outputs"), atomic_output(out, run_id) as tmp:
@@ -248,6 +288,8 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
         outputs["persons.parquet"] = write_parquet(persons, tmp / "persons.parquet")
         outputs["quarantine.parquet"] = write_parquet(quarantine, tmp / "quarantine.parquet")
         outputs["findings.parquet"] = write_parquet(findings, tmp / "findings.parquet")
+        write_json(card, tmp / "scorecard.json")
+        write_history(card, tmp)
         params = resolution.params if resolution is not None else None
         model = params.to_json() if params else '{"fitted": false, "reason": "no candidate pairs"}'
         (tmp / "model.json").write_text(model, encoding="utf-8")
@@ -255,12 +297,13 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
         manifest = build_manifest(
             run_id=run_id,
             as_of=as_of,
-            generated_at=dt.datetime.now(dt.UTC),
+            generated_at=generated_at,
             inputs=[r.info for r in results.values()],
             stages=[
                 *(s for r in results.values() for s in r.stages),
                 resolve_stage,
                 reconcile_stage,
+                score_stage,
             ],
             outputs=outputs,
             counts=counts,
@@ -275,4 +318,4 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
     total = sum(c["rows_in"] for c in counts.values())
     kept_total = sum(c["rows_kept"] for c in counts.values())
     progress.info(f"{total} rows in, {kept_total} kept, {total - kept_total} set aside → {out}")
-    return RunResult(out=out, manifest=manifest, counts=counts, seconds=seconds)
+    return RunResult(out=out, manifest=manifest, counts=counts, seconds=seconds, scorecard=card)

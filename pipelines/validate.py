@@ -25,9 +25,10 @@ import polars as pl
 
 from pipelines.errors import OutputError
 from pipelines.rules import RULES
-from schemas.standardised import STALE_BEFORE, checks_for, rule_schema, typed_schema
+from pipelines.score import TALLY_SCHEMA, empty_tally
+from schemas.standardised import STALE_BEFORE, RuleCheck, checks_for, rule_schema, typed_schema
 
-__all__ = ["FINDINGS_SCHEMA", "empty_findings", "validated"]
+__all__ = ["FINDINGS_SCHEMA", "empty_findings", "validated", "validated_with_tally"]
 
 FINDINGS_SCHEMA = pl.Schema(
     {
@@ -59,8 +60,11 @@ def empty_findings() -> pl.DataFrame:
     return pl.DataFrame(schema=FINDINGS_SCHEMA)
 
 
-def _failures(df: pl.DataFrame, source: str) -> pl.DataFrame:
-    """Return Pandera's failure cases of ``df``: the typed contract and every rule check."""
+def _failures(df: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Return Pandera's failure cases of ``df`` and the tally of records each rule checked.
+
+    The failure cases cover the typed contract and every rule check.
+    """
     cases = []
     try:
         typed_schema(source, df.columns).validate(df, lazy=True)
@@ -73,7 +77,37 @@ def _failures(df: pl.DataFrame, source: str) -> pl.DataFrame:
     except pa.errors.SchemaErrors as exc:
         cases.append(exc.failure_cases.select("column", "check", "index"))
     empty = pl.DataFrame(schema={"column": pl.String, "check": pl.String, "index": pl.Int32})
-    return pl.concat([empty, *(c.cast(empty.schema) for c in cases)])
+    failures = pl.concat([empty, *(c.cast(empty.schema) for c in cases)])
+    return failures, _tally(df, outcomes, checks, source)
+
+
+def _tally(
+    df: pl.DataFrame, outcomes: pl.DataFrame, checks: list[RuleCheck], source: str
+) -> pl.DataFrame:
+    """Return per province and rule the records checked (an outcome not null on any column)."""
+    by_rule: dict[str, list[str]] = {}
+    for c in checks:
+        by_rule.setdefault(c.rule, []).append(c.name)
+    if not by_rule:
+        return empty_tally()
+    province = df["province_code"] if "province_code" in df.columns else None
+    applied = outcomes.select(
+        pl.any_horizontal(pl.col(n).is_not_null() for n in names).alias(rule)
+        for rule, names in by_rule.items()
+    )
+    if province is not None:
+        applied = applied.with_columns(province.cast(pl.String).alias("province_code"))
+    else:
+        applied = applied.with_columns(pl.lit(None, dtype=pl.String).alias("province_code"))
+    return (
+        applied.group_by("province_code")
+        .agg(pl.col(rule).sum() for rule in by_rule)
+        .unpivot(index="province_code", variable_name="rule", value_name="checked")
+        .select(pl.lit(source).alias("source"), "province_code", "rule", "checked")
+        .filter(pl.col("checked") > 0)
+        .sort("rule", "province_code", nulls_last=True)
+        .cast(TALLY_SCHEMA)
+    )
 
 
 def _contract_errors(fc: pl.DataFrame, source: str) -> None:
@@ -154,8 +188,20 @@ def validated(
     ``clean`` has the canonical columns (helper columns dropped), failing values removed
     where the rule says so, and is checked against the source's typed model.
     """
+    clean, findings, _ = validated_with_tally(df, source, stale_before)
+    return clean, findings
+
+
+def validated_with_tally(
+    df: pl.DataFrame, source: str, stale_before: dt.date
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Return ``(clean, findings, tally)``: :func:`validated` plus the rule tally.
+
+    The tally counts, per province, the records each rule was checked on
+    (:data:`pipelines.score.TALLY_SCHEMA`).
+    """
     frame = df.with_columns(pl.lit(stale_before, dtype=pl.Date).alias(STALE_BEFORE))
-    fc = _failures(frame, source)
+    fc, tally = _failures(frame, source)
     _contract_errors(fc, source)
     findings = _findings(frame, fc)
     helpers = [c for c in frame.columns if c.startswith("__") or c.endswith(_HELPER_SUFFIXES)]
@@ -164,4 +210,4 @@ def validated(
         typed_schema(source, clean.columns).validate(clean, lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise OutputError(f"clean {source} breaks its typed contract:\n{exc}") from None
-    return clean, findings
+    return clean, findings, tally

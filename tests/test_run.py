@@ -43,6 +43,10 @@ def raw(tmp_path: Path) -> Path:
     return folder
 
 
+def manifest_run_id(out: Path) -> str:
+    return str(json.loads((out / "manifest.json").read_text(encoding="utf-8"))["run_id"])
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
@@ -55,6 +59,7 @@ def test_outputs_and_manifest_reconcile(tmp_path: Path, raw: Path, cfg: Config) 
     assert result.out == out
     assert sorted(p.name for p in out.iterdir()) == [
         "findings.parquet",
+        "history",
         "insurance.parquet",
         "links.parquet",
         "manifest.json",
@@ -62,6 +67,15 @@ def test_outputs_and_manifest_reconcile(tmp_path: Path, raw: Path, cfg: Config) 
         "persons.parquet",
         "quarantine.parquet",
         "residents.parquet",
+        "scorecard.json",
+    ]
+    card = json.loads((out / "scorecard.json").read_text(encoding="utf-8"))
+    assert card == result.scorecard
+    assert (card["run_id"], card["as_of"]) == (manifest_run_id(out), "2026-11-22")
+    assert [p.name for p in (out / "history").iterdir()] == [
+        "scorecard-"
+        + card["generated_at"][:26].replace("-", "").replace(":", "").replace(".", "")
+        + "Z.json"
     ]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest == result.manifest
@@ -140,10 +154,16 @@ def test_outputs_are_byte_identical_across_runs(tmp_path: Path, raw: Path, cfg: 
     first = run_clean(raw, tmp_path / "a", cfg, silent())
     second = run_clean(raw, tmp_path / "b", cfg, silent())
     a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
-    assert a.keys() == b.keys()
+    assert {k for k in a if not k.startswith("history/")} == {
+        k for k in b if not k.startswith("history/")
+    }
+    # the manifest and the scorecard carry the time they were generated; all else is equal
+    timed = {"manifest.json", "scorecard.json"}
     for name in a:
-        if name != "manifest.json":
+        if name not in timed and not name.startswith("history/"):
             assert a[name] == b[name], name
+    card_a, card_b = (json.loads(x["scorecard.json"]) for x in (a, b))
+    assert {**card_a, "generated_at": None} == {**card_b, "generated_at": None}
     assert first.manifest["run_id"] == second.manifest["run_id"]
     other = run_clean(raw, tmp_path / "c", Config(clean=CleanConfig(as_of=dt.date(2026, 1, 1))),
                       silent())  # fmt: skip
@@ -155,7 +175,7 @@ def test_failed_run_leaves_previous_output_untouched(
 ) -> None:
     out = tmp_path / "clean"
     run_clean(raw, out, cfg, silent())
-    (out / "history").mkdir()
+    (out / "history").mkdir(exist_ok=True)
     (out / "history" / "scorecard-2026-11-15.json").write_text("{}")
     before = _files(out)
 
@@ -192,7 +212,7 @@ def test_input_error_leaves_previous_output_untouched(
 def test_history_survives_a_new_run(tmp_path: Path, raw: Path, cfg: Config) -> None:
     out = tmp_path / "clean"
     run_clean(raw, out, cfg, silent())
-    (out / "history").mkdir()
+    (out / "history").mkdir(exist_ok=True)
     (out / "history" / "scorecard-2026-11-15.json").write_text('{"score": 90}')
     (out / "stale.txt").write_text("from an old run")
     (out / ".gitkeep").write_text("")  # the repo's placeholder in data/clean/

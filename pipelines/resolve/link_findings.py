@@ -15,9 +15,10 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.rules import RULES, rule_id
+from pipelines.score import empty_tally, rule_tally
 from pipelines.validate import FINDINGS_SCHEMA
 
-__all__ = ["link_findings"]
+__all__ = ["link_findings", "link_tally"]
 
 
 def _rows(frame: pl.DataFrame, rule: str, column: str, value: pl.Expr) -> pl.DataFrame:
@@ -75,3 +76,37 @@ def link_findings(links: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> pl.Da
     if not parts:
         return pl.DataFrame(schema=FINDINGS_SCHEMA)
     return pl.concat(parts).cast(FINDINGS_SCHEMA).sort("source", "record_id", "rule")
+
+
+def link_tally(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Return the records each link rule was checked on, per source and province.
+
+    ``link.no_resident``: every insurance record and every civil event but births;
+    ``insurance_code.several_per_person``: every insurance record with a BHXH code.
+
+    Example:
+        >>> ins = pl.DataFrame({"source": ["insurance"] * 2, "record_id": ["B1", "B2"],
+        ...     "insurance_code": ["0123456789", None], "province_code": ["01", "01"]})
+        >>> link_tally({"insurance": ins}).select("rule", "checked").rows()
+        [('link.no_resident', 2), ('insurance_code.several_per_person', 1)]
+    """
+    parts = [empty_tally()]
+    for source in ("civil_events", "insurance"):
+        frame = frames.get(source)
+        if frame is None:
+            continue
+        not_birth = (
+            pl.col("event_type").fill_null("") != "birth"
+            if "event_type" in frame.columns
+            else pl.lit(True)
+        )
+        parts.append(rule_tally(frame, rule_id("link.no_resident"), not_birth))
+        if source == "insurance" and "insurance_code" in frame.columns:
+            parts.append(
+                rule_tally(
+                    frame,
+                    rule_id("insurance_code.several_per_person"),
+                    pl.col("insurance_code").is_not_null(),
+                )
+            )
+    return pl.concat(parts)
