@@ -10,7 +10,8 @@ Each check is a finding on the record that must be fixed:
 - ``birth.child_not_in_register`` (đủ): a registered birth whose child is not a resident;
 - ``legacy_id.expired`` (sống): a resident whose only number is an old CMND (valid until
   31 Dec 2024);
-- ``person.duplicate_record`` (sạch): a second (third…) resident record of one person;
+- ``person.duplicate_record`` (sạch): a second (third…) record of one person in a register
+  (residents, insurance; births and deaths in hộ tịch);
 - ``personal_id.shared`` (sạch): one personal ID held by records of different persons.
 
 Example:
@@ -108,6 +109,53 @@ def _folded(col: str) -> pl.Expr:
     )
 
 
+def _ranked(res: pl.DataFrame, ins: pl.DataFrame, civ: pl.DataFrame) -> pl.DataFrame:
+    """Return the records a register should hold once per person, numbered within the person.
+
+    Residents and insurance: every record; civil events: births and deaths (a person may
+    marry more than once). ``__n`` is 1 for the record to keep: the most complete (most of
+    ID, BHXH code, name, birth date, gender, phone, province filled), then the most recently
+    updated, then the smallest record id; the others are the duplicates to merge into it.
+    """
+    fields = ["personal_id", "insurance_code", "full_name", "birth_date", "gender", "phone",
+              "province_code"]  # fmt: skip
+
+    def prepared(frame: pl.DataFrame, kind: pl.Expr) -> pl.DataFrame:
+        present = [c for c in fields if c in frame.columns]
+        updated = pl.col("updated_at") if "updated_at" in frame.columns else pl.lit(None)
+        return frame.select(
+            "source",
+            "record_id",
+            "person_id",
+            "province_code",
+            kind.alias("__kind"),
+            pl.sum_horizontal(pl.col(c).is_not_null() for c in present)
+            .cast(pl.Int32)
+            .alias("__filled"),
+            updated.cast(pl.Datetime("us")).alias("__updated"),
+        )
+
+    once = civ.filter(pl.col("event_type").is_in(["birth", "death"]))
+    return (
+        pl.concat(
+            [
+                prepared(res, pl.lit("")),
+                prepared(ins, pl.lit("")),
+                prepared(once, pl.col("event_type")),
+            ]
+        )
+        .filter(pl.col("person_id").is_not_null())
+        .sort(
+            ["source", "__kind", "person_id", "__filled", "__updated", "record_id"],
+            descending=[False, False, False, True, True, False],
+            nulls_last=True,
+        )
+        .with_columns(
+            pl.int_range(1, pl.len() + 1).over("source", "__kind", "person_id").alias("__n")
+        )
+    )
+
+
 def reconciled(frames: dict[str, pl.DataFrame], as_of: dt.date) -> pl.DataFrame:
     """Return the cross-register findings for the standardised frames (with ``person_id``)."""
     return reconciled_with_tally(frames, as_of)[0]
@@ -127,7 +175,7 @@ def reconciled_with_tally(
 
     def check(eligible: pl.DataFrame, fails: pl.Expr, rule: str, column: str) -> None:
         """Tally ``eligible`` for ``rule`` and add a finding for its rows where ``fails``."""
-        rid = rule_id(rule)
+        rid = rule
         tallies.append(rule_tally(eligible, rid))
         parts.append(_findings(eligible.filter(fails.fill_null(False)), rid, column,
                                pl.col(column)))  # fmt: skip
@@ -137,13 +185,13 @@ def reconciled_with_tally(
     check(
         res.join(civil_deaths, on="person_id"),
         pl.col("status").fill_null("") != "deceased",
-        "death.not_reflected",
+        rule_id("death.not_reflected"),
         "status",
     )
     ins_dead = ins.join(deaths, on="person_id")
-    check(ins_dead, pl.col("status") == "active", "insurance.active_after_death", "status")
+    check(ins_dead, pl.col("status") == "active", rule_id("insurance.active_after_death"), "status")
     check(ins_dead.filter(pl.col("last_paid_on").is_not_null()),
-          pl.col("last_paid_on") > pl.col("death_date"), "insurance.paid_after_death",
+          pl.col("last_paid_on") > pl.col("death_date"), rule_id("insurance.paid_after_death"),
           "last_paid_on")  # fmt: skip
 
     # an insurance value is wrong only if no resident record of the person agrees with it
@@ -162,31 +210,32 @@ def reconciled_with_tally(
     compared = both.unique("__i", keep="first", maintain_order=True).join(agreement, on="__i")
     # null = nothing to compare (a value missing on either side): not checked
     for ok, rule, column in (
-        ("date_ok", "bhxh.birth_date_differs", "birth_date"),
-        ("gender_ok", "bhxh.gender_differs", "gender"),
-        ("name_ok", "bhxh.name_differs", "full_name"),
+        ("date_ok", rule_id("bhxh.birth_date_differs"), "birth_date"),
+        ("gender_ok", rule_id("bhxh.gender_differs"), "gender"),
+        ("name_ok", rule_id("bhxh.name_differs"), "full_name"),
     ):
         check(compared.filter(pl.col(ok).is_not_null()), ~pl.col(ok), rule, column)
 
     residents = res.select("person_id").unique().with_columns(pl.lit(True).alias("__resident"))
     births = civ.filter(pl.col("event_type") == "birth").join(residents, on="person_id",
                                                               how="left")  # fmt: skip
-    check(births, pl.col("__resident").is_null(), "birth.child_not_in_register", "person_id")
+    check(
+        births, pl.col("__resident").is_null(), rule_id("birth.child_not_in_register"), "person_id"
+    )
     if as_of > CMND_VALID_UNTIL:
         living = res.filter(
             (pl.col("status").fill_null("alive") != "deceased")
             & (pl.col("personal_id").is_not_null() | pl.col("legacy_id").is_not_null())
         )
-        check(living, pl.col("personal_id").is_null(), "legacy_id.expired", "legacy_id")
-    ranked = res.filter(pl.col("person_id").is_not_null()).with_columns(
-        pl.col("record_id").rank("ordinal").over("person_id").alias("__n")
+        check(living, pl.col("personal_id").is_null(), rule_id("legacy_id.expired"), "legacy_id")
+    check(
+        _ranked(res, ins, civ), pl.col("__n") > 1, rule_id("person.duplicate_record"), "person_id"
     )
-    check(ranked, pl.col("__n") > 1, "person.duplicate_record", "person_id")
     everyone = pl.concat(
         [f.select("source", "record_id", "person_id", "personal_id", "province_code")
          for f in (res, civ, ins)]
     ).filter(pl.col("personal_id").is_not_null())  # fmt: skip
     check(everyone, pl.col("person_id").n_unique().over("personal_id") > 1,
-          "personal_id.shared", "personal_id")  # fmt: skip
+          rule_id("personal_id.shared"), "personal_id")  # fmt: skip
     findings = pl.concat([empty_findings(), *parts]).sort("source", "record_id", "rule")
     return findings, pl.concat(tallies)

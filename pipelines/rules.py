@@ -256,8 +256,9 @@ _ALL = (
     _finding(
         "person.duplicate_record",
         "sach",
-        "The population register holds one record per person.",
-        "this resident record describes a person who already has a record ({column})",
+        "Each register holds one record per person (hộ tịch: one birth and one death "
+        "registration per person).",
+        "this record describes a person who already has a record in this register ({column})",
     ),
     _finding(
         "personal_id.shared",
@@ -296,6 +297,14 @@ _ALL = (
         "A living resident has a personal ID; an old CMND alone is no longer valid (from "
         "1 January 2025).",
         "{column} is an old CMND, valid only until 31/12/2024, and there is no personal ID",
+    ),
+    _finding(
+        "card.expired",
+        "song",
+        "A living resident's ID card (CCCD / thẻ căn cước) has not passed its renewal age at "
+        "the as-of date: 25, 40, 60 (also 14 for cards issued from 1 July 2024); a card issued "
+        "within 2 years before a renewal age is valid to the next one, from age 58 for life.",
+        "{column} dates an ID card past its renewal age; the resident needs a new card",
     ),
     _finding(
         "updated_at.stale",

@@ -168,3 +168,39 @@ def test_every_finding_has_the_rule_dimension_and_is_tallied() -> None:
 def test_missing_registers_give_no_findings() -> None:
     res = _res(("R1", "P1", None, "Nguyễn Văn An", "alive", None, "Nam"))
     assert reconciled({"residents": res}, AS_OF).height == 0
+
+
+def test_insurance_duplicate_keeps_the_most_complete_record() -> None:
+    ins = _ins(record_id=["B1", "B2", "B3"], person_id=["P1", "P1", "P2"],
+               insurance_code=[None, "0123456789", None])  # fmt: skip
+    found = _rules(reconciled({"insurance": ins}, AS_OF))
+    assert [r for r in found if r[1] == "person.duplicate_record"] == [
+        ("B1", "person.duplicate_record")
+    ]
+
+
+def test_a_person_may_marry_twice_but_is_born_once() -> None:
+    civ = _civ(
+        record_id=["E1", "E2", "E3", "E4"],
+        person_id=["P1"] * 4,
+        event_type=["marriage", "marriage", "birth", "birth"],
+        event_date=[D(2010, 1, 1), D(2020, 1, 1), D(1990, 1, 1), D(1990, 1, 1)],
+    )
+    found = _rules(reconciled({"civil_events": civ}, AS_OF))
+    assert [r for r in found if r[1] == "person.duplicate_record"] == [
+        ("E4", "person.duplicate_record")
+    ]
+
+
+def test_a_record_without_a_bhxh_code_is_not_a_second_code() -> None:
+    from pipelines.resolve.link_findings import link_findings
+
+    ins = _ins(record_id=["B1", "B2", "B3", "B4"], person_id=["P1", "P1", "P2", "P2"],
+               insurance_code=[None, "0123456789", "1111111111", "2222222222"])  # fmt: skip
+    links = ins.select("source", "record_id", "person_id")
+    found = _rules(link_findings(links, {"insurance": ins.drop("person_id")}))
+    several = [r for r in found if r[1] == "insurance_code.several_per_person"]
+    assert several == [
+        ("B3", "insurance_code.several_per_person"),
+        ("B4", "insurance_code.several_per_person"),
+    ]

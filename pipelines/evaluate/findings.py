@@ -54,6 +54,7 @@ __all__ = [
     "EXPLAINS",
     "FINDING_COLUMN",
     "NOT_FINDINGS",
+    "RULE_COLUMN",
     "applicable_defects",
     "false_finding_rate",
     "findings_recall",
@@ -85,7 +86,7 @@ EXPECTED_RULES: dict[str, tuple[str, ...]] = {
     "benefit_after_death": ("insurance.paid_after_death",),
     "birth_not_in_residents": ("birth.child_not_in_register",),
     "insurance_mismatch": ("bhxh.birth_date_differs", "bhxh.name_differs"),
-    "insurance_second_code": ("insurance_code.several_per_person",),
+    "insurance_second_code": ("insurance_code.several_per_person", "person.duplicate_record"),
 }
 """Defect kind → the rule ids that count as finding it (a single-record rule must)."""
 
@@ -94,6 +95,9 @@ FINDING_COLUMN: dict[str, str] = {
     "birth_not_in_residents": "person_id",
 }
 """Kinds whose finding names another column than the defect log (all others: the same)."""
+
+RULE_COLUMN: dict[str, str] = {"person.duplicate_record": "person_id"}
+"""Rules whose finding always names this column, whatever kind of defect it finds."""
 
 NOT_FINDINGS: dict[str, str] = {
     "name_typo": "person resolution: a plausible name, no rule can see it",
@@ -111,7 +115,8 @@ NOT_FINDINGS: dict[str, str] = {
 """Kinds the generator emits that no single-record rule is meant to find, with the reason."""
 
 DERIVED_KINDS: dict[str, str] = {
-    "duplicate_in_register": "a resident record of a person with several (from truth.parquet)",
+    "duplicate_in_register": "a resident or insurance record of a person with several in that "
+    "register (from truth.parquet)",
 }
 """Kinds that are not in the defect log but derived from the truth in ``findings_report``."""
 
@@ -133,7 +138,7 @@ def _explains() -> dict[str, frozenset[str]]:
         "updated_at.stale": {"death_not_reflected"},
         # a typo may put a tone mark on a letter the canonical placement would not use
         "name.not_canonical": {"name_typo"},
-        # the truth says the person has several resident records (``duplicate_in_register``,
+        # the truth says the person has several records in the register (``duplicate_in_register``,
         # derived from truth.parquet in ``findings_report``)
         "person.duplicate_record": {"duplicate_in_register"},
     }
@@ -224,8 +229,14 @@ def _expected(defects: pl.DataFrame) -> pl.DataFrame:
         .unique()
         .join(kinds, on="defect", how="inner")
         .with_columns(
-            pl.col("defect")
-            .replace_strict(FINDING_COLUMN, default=pl.col("column"), return_dtype=pl.String)
+            pl.col("rule")
+            .replace_strict(
+                RULE_COLUMN,
+                default=pl.col("defect").replace_strict(
+                    FINDING_COLUMN, default=pl.col("column"), return_dtype=pl.String
+                ),
+                return_dtype=pl.String,
+            )
             .alias("finding_column")
         )
     )
@@ -431,7 +442,8 @@ def findings_report(
     recall = findings_recall(findings, quarantine, defects)
     duplicates = (
         truth.filter(
-            (pl.col("source") == "residents") & (pl.len().over("source", "person_key") > 1)
+            pl.col("source").is_in(["residents", "insurance"])
+            & (pl.len().over("source", "person_key") > 1)
         )
         .select("source", "record_id", pl.lit("person_id").alias("column"),
                 pl.lit(next(iter(DERIVED_KINDS))).alias("defect"))
@@ -449,10 +461,13 @@ def findings_report(
     if low.height:
         parts += ["", f"Kinds below recall {min_recall}:"]
         hits = findings.select(*_KEY, "rule", pl.col("column").alias("finding_column"))
-        missed = (
-            _expected(defects)
-            .join(hits, on=[*_KEY, "rule", "finding_column"], how="anti")
-            .join(quarantine.select(*_KEY).unique(), on=_KEY, how="anti")
+        expected = _expected(defects)
+        # a defect is found when any one of its rules flags it (a kind may map to several)
+        found = expected.join(hits, on=[*_KEY, "rule", "finding_column"], how="semi").select(
+            *_KEY, "defect"
+        )
+        missed = expected.join(found, on=[*_KEY, "defect"], how="anti").join(
+            quarantine.select(*_KEY).unique(), on=_KEY, how="anti"
         )
         for source, kind in low.select("source", "defect").iter_rows():
             ids = (

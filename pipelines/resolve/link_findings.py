@@ -63,7 +63,12 @@ def link_findings(links: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> pl.Da
         if source == "insurance" and "insurance_code" in frame.columns:
             several = frame.filter(
                 pl.col("insurance_code").is_not_null()
-                & (pl.col("insurance_code").n_unique().over("person_id") > 1)
+                # n_unique counts null as a value: a record without a code is not a second code
+                & (
+                    pl.col("insurance_code").n_unique().over("person_id")
+                    - pl.col("insurance_code").is_null().any().over("person_id").cast(pl.UInt32)
+                    > 1
+                )
             )
             parts.append(
                 _rows(
