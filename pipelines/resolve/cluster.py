@@ -13,7 +13,10 @@ Three steps (CONTRACT.md frames):
    * two 12-digit personal IDs that no single typo explains (:func:`ids_compatible`: equal,
      one substitution, or one adjacent transposition apart), or
    * incompatible birth dates (:func:`dates_compatible`): birth years more than 1 apart, or
-     two day-precision dates that differ and are neither a day/month swap nor one digit apart.
+     two day-precision dates that differ and are neither a day/month swap nor one digit apart
+     — unless the two records carry the same personal ID *and* the same (folded) name: then
+     one of the dates is simply wrong (BHXH and the register disagreeing on a birth date is a
+     finding of its own, ``bhxh.birth_date_differs``), not a second person.
 
    Conflicts are detected for all components at once in Polars; only conflicting components
    are re-clustered, by a constrained maximum spanning forest: their edges are visited from
@@ -222,9 +225,14 @@ def _days_compatible_expr(a: pl.Expr, b: pl.Expr) -> pl.Expr:
 
 
 def _attributes(records: pl.DataFrame) -> pl.DataFrame:
-    """``rid, pid, day, year`` (the fields conflicts are judged on), missing columns as null."""
+    """``rid, pid, ident, day, year`` (the fields conflicts are judged on), missing as null.
+
+    ``ident`` is the personal ID with the folded name: records sharing it are one person
+    whatever their dates say.
+    """
     cols = records.columns
     pid = pl.col("personal_id") if "personal_id" in cols else pl.lit(None, dtype=pl.String)
+    name = pl.col("name_folded") if "name_folded" in cols else pl.lit(None, dtype=pl.String)
     bdate = pl.col("birth_date") if "birth_date" in cols else pl.lit(None, dtype=pl.Date)
     # Without a precision column a present date is taken at face value (day precision).
     precision = (
@@ -238,6 +246,7 @@ def _attributes(records: pl.DataFrame) -> pl.DataFrame:
     return records.select(
         pl.col("rid").cast(pl.UInt32),
         pid.cast(pl.String).alias("pid"),
+        (pid.cast(pl.String) + "|" + name.cast(pl.String)).alias("ident"),
         pl.when(precision == "day").then(bdate).otherwise(None).cast(pl.Date).alias("day"),
         year.alias("year"),
     )
@@ -246,15 +255,21 @@ def _attributes(records: pl.DataFrame) -> pl.DataFrame:
 def _conflicting(attrs: pl.DataFrame) -> pl.Series:
     """Component labels (column ``cluster`` of ``attrs``) whose members conflict."""
     bad: list[pl.Series] = []
-    years = (
-        attrs.drop_nulls("year")
-        .group_by("cluster")
-        .agg((pl.col("year").max() - pl.col("year").min()).alias("span"))
+    years = attrs.select("cluster", "ident", "year").drop_nulls("year").unique()
+    spread = (
+        years.group_by("cluster")
+        .agg((pl.col("year").max() - pl.col("year").min()).alias("span"), pl.len())
         .filter(pl.col("span") > 1)
     )
-    bad.append(years["cluster"])
+    bad.append(spread.filter(pl.col("len") > _MAX_DISTINCT)["cluster"])
+    wide = years.join(spread.filter(pl.col("len") <= _MAX_DISTINCT).select("cluster"), on="cluster")
+    far = wide.join(wide, on="cluster", suffix="_r").filter(
+        (pl.col("year_r") - pl.col("year") > 1) & ~_same_person(pl.col("ident"), pl.col("ident_r"))
+    )
+    bad.append(far["cluster"])
     for col, check in (("pid", "id"), ("day", "day")):
-        distinct = attrs.select("cluster", col).drop_nulls(col).unique()
+        keys = ["cluster", col] if check == "id" else ["cluster", "ident", col]
+        distinct = attrs.select(keys).drop_nulls(col).unique()
         counts = distinct.group_by("cluster").len()
         bad.append(counts.filter(pl.col("len") > _MAX_DISTINCT)["cluster"])
         several = counts.filter((pl.col("len") > 1) & (pl.col("len") <= _MAX_DISTINCT))
@@ -265,6 +280,8 @@ def _conflicting(attrs: pl.DataFrame) -> pl.Series:
             .join(distinct, on="cluster", suffix="_r")
             .filter(pl.col(col) < pl.col(f"{col}_r"))
         )
+        if check == "day":
+            pairs = pairs.filter(~_same_person(pl.col("ident"), pl.col("ident_r")))
         if pairs.height == 0:
             continue
         if check == "id":
@@ -281,36 +298,47 @@ def _conflicting(attrs: pl.DataFrame) -> pl.Series:
 # --------------------------------------------------------------------------------------------
 
 
+def _same_person(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    """Return True where two ``ident`` values (personal ID + folded name) are equal."""
+    return (a == b).fill_null(False)
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return a is not None and a == b
+
+
 @dataclass
 class _Group:
-    """What a growing group of records holds: its distinct IDs, day dates and year range."""
+    """What a growing group of records holds: distinct IDs, day dates and birth years.
+
+    Dates and years are kept with the record's ``ident`` (personal ID + folded name, or None).
+    """
 
     size: int = 1
     ids: set[str] = field(default_factory=set)
-    days: set[dt.date] = field(default_factory=set)
-    ymin: int | None = None
-    ymax: int | None = None
+    days: set[tuple[str | None, dt.date]] = field(default_factory=set)
+    years: set[tuple[str | None, int]] = field(default_factory=set)
 
     def conflicts(self, other: _Group) -> bool:
-        if (
-            self.ymin is not None
-            and self.ymax is not None
-            and other.ymin is not None
-            and other.ymax is not None
-            and max(self.ymax, other.ymax) - min(self.ymin, other.ymin) > 1
+        if any(
+            abs(ya - yb) > 1 and not _same(ia, ib)
+            for ia, ya in self.years
+            for ib, yb in other.years
         ):
             return True
         if any(not ids_compatible(a, b) for a in self.ids for b in other.ids):
             return True
-        return any(not _day_compatible(a, b) for a in self.days for b in other.days)
+        return any(
+            not _day_compatible(da, db) and not _same(ia, ib)
+            for ia, da in self.days
+            for ib, db in other.days
+        )
 
     def absorb(self, other: _Group) -> None:
         self.size += other.size
         self.ids |= other.ids
         self.days |= other.days
-        if other.ymin is not None and other.ymax is not None:
-            self.ymin = other.ymin if self.ymin is None else min(self.ymin, other.ymin)
-            self.ymax = other.ymax if self.ymax is None else max(self.ymax, other.ymax)
+        self.years |= other.years
 
 
 def _split(records: pl.DataFrame, attrs: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
@@ -339,12 +367,13 @@ def _split(records: pl.DataFrame, attrs: pl.DataFrame, edges: pl.DataFrame) -> p
         .sort(["match_probability", "lo", "hi"], descending=[True, False, False])
     )
     groups: dict[int, _Group] = {}
-    for rid, pid, day, year in attrs.select("rid", "pid", "day", "year").iter_rows():
+    for rid, pid, ident, day, year in attrs.select(
+        "rid", "pid", "ident", "day", "year"
+    ).iter_rows():
         groups[rid] = _Group(
             ids={pid} if pid is not None else set(),
-            days={day} if day is not None else set(),
-            ymin=year,
-            ymax=year,
+            days={(ident, day)} if day is not None else set(),
+            years={(ident, year)} if year is not None else set(),
         )
     parent = {rid: rid for rid in groups}
 

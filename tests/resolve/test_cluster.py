@@ -168,6 +168,26 @@ def test_incompatible_birth_dates_split_and_swaps_do_not() -> None:
     assert clusters(years, scores([(0, 1, 0.99)]), 0.5)["cluster"].to_list() == [0, 1]
 
 
+def test_same_id_and_name_hold_together_despite_a_wrong_birth_date() -> None:
+    # BHXH has the birth date a year and a day off: same ID and same name → one person
+    recs = records([ID_A, ID_A, None], [D(1975, 4, 11), D(1976, 4, 10), D(1975, 4, 11)])
+    recs = recs.with_columns(pl.Series("name_folded", ["nguyen ngoc tai"] * 3))
+    pairs = scores([(0, 1, 0.99), (0, 2, 0.95), (1, 2, 0.9)])
+    # the waiver is only between the two records sharing ID and name: the record without an
+    # ID still conflicts with the 1976 date, so it stays apart (conservative by design)
+    assert clusters(recs, pairs, 0.5)["cluster"].to_list() == [0, 0, 2]
+    pair = recs.head(2)
+    assert clusters(pair, scores([(0, 1, 0.99)]), 0.5)["cluster"].to_list() == [0, 0]
+    # the third record (no ID) still may not join the wrong date through the other two
+    far = records([ID_A, ID_A, None], [D(1975, 4, 11), D(1980, 9, 2), D(1980, 9, 2)])
+    far = far.with_columns(pl.Series("name_folded", ["nguyen ngoc tai"] * 3))
+    out = clusters(far, scores([(0, 1, 0.99), (1, 2, 0.95)]), 0.5)["cluster"].to_list()
+    assert out[0] == out[1] and out[2] != out[0]
+    # the same ID under another name is not waived: the dates still split them
+    other = recs.with_columns(pl.Series("name_folded", ["nguyen ngoc tai", "le van binh", None]))
+    assert clusters(other, scores([(0, 1, 0.99)]), 0.5)["cluster"].to_list() == [0, 1, 2]
+
+
 def test_unconflicted_components_untouched_and_threshold_applied() -> None:
     recs = records([ID_A, ID_A, None, None])
     out = clusters(recs, scores([(0, 1, 0.99), (2, 3, 0.4), (1, 2, 0.6)]), 0.5)
