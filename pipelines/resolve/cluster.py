@@ -11,7 +11,8 @@ Three steps (CONTRACT.md frames):
    two of its records cannot be the same person:
 
    * two 12-digit personal IDs that no single typo explains (:func:`ids_compatible`: equal,
-     one substitution, or one adjacent transposition apart), or
+     one substitution, or one adjacent transposition apart, or the same 6-digit serial with a
+     mis-keyed head), or
    * incompatible birth dates (:func:`dates_compatible`): birth years more than 1 apart, or
      two day-precision dates that differ and are neither a day/month swap nor one digit apart
      — unless the two records carry the same personal ID *and* the same (folded) name: then
@@ -133,19 +134,26 @@ def connected_components(edges: pl.DataFrame, n: int, *, use_scipy: bool = True)
 
 
 def ids_compatible(a: str, b: str) -> bool:
-    """Tell whether two personal IDs can be one person's: equal or one typo apart.
+    """Tell whether two personal IDs can be one person's: equal, one typo, or same serial.
 
-    One typo = one substituted digit, or two adjacent digits transposed.
+    One typo = one substituted digit, or two adjacent digits transposed. Digits 7–12 of a
+    12-digit ID are a random serial while digits 1–6 restate facts (birth-registration
+    province, gender and century, birth year) that clerks mis-key as a unit; two IDs with the
+    same serial are one person's ID with a wrong head, not two people (DOMAIN §1.1).
 
     Example:
         >>> ids_compatible("001090012345", "001090012346"), ids_compatible(
         ...     "001090012345", "001090012354"), ids_compatible("001090012345", "001090099999")
         (True, True, False)
+        >>> ids_compatible("088075712683", "056075712683")
+        True
     """
     if a == b:
         return True
     if len(a) != len(b):
         return False
+    if len(a) == 12 and a[6:] == b[6:]:
+        return True
     diff = [i for i in range(len(a)) if a[i] != b[i]]
     if len(diff) == 1:
         return True
@@ -213,7 +221,8 @@ def _ids_compatible_expr(a: pl.Expr, b: pl.Expr, length: int) -> pl.Expr:
         ]
     )
     same_len = a.str.len_chars() == b.str.len_chars()
-    return (a == b) | (same_len & ((ham <= 1) | ((ham == 2) & swap)))
+    same_serial = (a.str.len_chars() == 12) & (a.str.slice(6, 6) == b.str.slice(6, 6))
+    return (a == b) | (same_len & ((ham <= 1) | ((ham == 2) & swap) | same_serial))
 
 
 def _days_compatible_expr(a: pl.Expr, b: pl.Expr) -> pl.Expr:

@@ -168,6 +168,15 @@ def test_incompatible_birth_dates_split_and_swaps_do_not() -> None:
     assert clusters(years, scores([(0, 1, 0.99)]), 0.5)["cluster"].to_list() == [0, 1]
 
 
+def test_ids_with_the_same_serial_and_a_miskeyed_head_are_compatible() -> None:
+    assert ids_compatible("088075712683", "056075712683")  # province prefix
+    assert ids_compatible("066174777642", "066181777642")  # gender/century and year
+    assert not ids_compatible("066174777642", "066174777699")  # serials differ in two digits
+    recs = records(["088075712683", "056075712683", "001090099999"])
+    out = clusters(recs, scores([(0, 1, 0.99), (1, 2, 0.95)]), 0.5)["cluster"].to_list()
+    assert out == [0, 0, 2]
+
+
 def test_same_id_and_name_hold_together_despite_a_wrong_birth_date() -> None:
     # BHXH has the birth date a year and a day off: same ID and same name → one person
     recs = records([ID_A, ID_A, None], [D(1975, 4, 11), D(1976, 4, 10), D(1975, 4, 11)])
