@@ -124,7 +124,7 @@ _ALL = (
     _finding(
         "date.before_birth",
         "dung",
-        "A death date is not before the birth date.",
+        "A death date or an ID-card issue date is not before the birth date.",
         "{column} is before the birth date",
     ),
     _finding(

@@ -24,6 +24,7 @@ import polars as pl
 
 from pipelines.rules import rule_id
 from pipelines.standardise.fields import FIELDS, raw_name
+from pipelines.vn.cards import card_expiry_date
 from pipelines.vn.dates import age_years
 from pipelines.vn.ids import (
     id_digits,
@@ -76,6 +77,8 @@ class Residents(_Base):
     status: pl.String = pa.Field(nullable=True, isin=["alive", "deceased"])
     death_date: pl.Date = pa.Field(nullable=True)
     updated_at: pl.Date = pa.Field(nullable=True)
+    id_issued_on: pl.Date = pa.Field(nullable=True)
+    """Issue date of the chip ID card (ngày cấp CCCD / căn cước); optional input column."""
 
 
 class CivilEvents(_Base):
@@ -243,6 +246,26 @@ def _resident_checks() -> Iterable[RuleCheck]:
     yield RuleCheck(rule_id("date.before_birth"), "death_date", pl.col("death_date") >= birth)
 
 
+def _card_checks() -> Iterable[RuleCheck]:
+    """Return the checks of the ID-card issue date: not before birth, card not expired.
+
+    ``card.expired`` is null unless the card can be judged: a living resident with a 12-digit
+    personal ID, a card issue date and a birth date, neither after the as-of date (those are
+    ``date.future``), and a card the expiry rules cover
+    (:func:`pipelines.vn.cards.card_expiry_date`).
+    """
+    as_of = pl.col(AS_OF)
+    alive = pl.col("status").fill_null("alive") == "alive"
+    has_id = pl.col("personal_id").str.contains(r"^\d{12}$").fill_null(False)
+    birth = pl.when(pl.col("birth_date") <= as_of).then(pl.col("birth_date"))
+    issued = pl.when(pl.col("id_issued_on") <= as_of).then(pl.col("id_issued_on"))
+    yield RuleCheck(rule_id("date.before_birth"), "id_issued_on", pl.col("id_issued_on") >= birth)
+    expiry = card_expiry_date(birth, "birth_date_precision", issued)
+    yield RuleCheck(
+        rule_id("card.expired"), "id_issued_on", pl.when(alive & has_id).then(as_of <= expiry)
+    )
+
+
 def checks_for(source: str, columns: Iterable[str]) -> list[RuleCheck]:
     """Return every rule check that applies to ``source`` given the frame's ``columns``."""
     cols = set(columns)
@@ -296,6 +319,9 @@ def checks_for(source: str, columns: Iterable[str]) -> list[RuleCheck]:
         )
     if source == "residents" and {"status", "legacy_id", "death_date"} <= cols:
         out += _resident_checks()
+    card = {"status", "personal_id", "birth_date", "birth_date_precision", "id_issued_on"}
+    if source == "residents" and card <= cols:
+        out += _card_checks()
     return out
 
 

@@ -75,6 +75,7 @@ EXPECTED_RULES: dict[str, tuple[str, ...]] = {
     "phone_legacy_11_digit": ("phone.legacy_mobile",),
     "address_legacy_unit": ("address.superseded_unit",),
     "updated_at_stale": ("updated_at.stale",),
+    "card_expired": ("card.expired",),
     "name_no_accents": ("name.no_diacritics",),
     "name_upper": _NAME,
     "name_nfd": _NAME,

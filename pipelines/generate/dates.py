@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-__all__ = ["EPOCH", "FORMATS", "components", "date_text", "day_number"]
+__all__ = ["EPOCH", "FORMATS", "components", "date_text", "day_number", "day_numbers"]
 
 EPOCH = dt.date(1970, 1, 1)
 _EXCEL_OFFSET = (EPOCH - dt.date(1899, 12, 30)).days
@@ -43,6 +43,19 @@ def components(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     month = (months - years.astype("datetime64[M]")).astype(np.int64) + 1
     day = (d - months.astype("datetime64[D]")).astype(np.int64) + 1
     return year, month, day
+
+
+def day_numbers(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Return the day numbers of valid (year, month, day) arrays: the inverse of ``components``.
+
+    Example:
+        >>> import numpy as np
+        >>> day_numbers(np.array([1970, 2000]), np.array([1, 3]), np.array([2, 5])).tolist()
+        [1, 11021]
+    """
+    months = (np.asarray(year, dtype=np.int64) - 1970) * 12 + np.asarray(month) - 1
+    first = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    return first + np.asarray(day, dtype=np.int64) - 1
 
 
 def date_text(

@@ -9,7 +9,8 @@ import polars as pl
 
 from pipelines.config import DefectRates
 from pipelines.generate.addresses import Units, draw_legacy, draw_wards, house_address
-from pipelines.generate.dates import components, day_number
+from pipelines.generate.cards import with_card_dates
+from pipelines.generate.dates import components, day_number, day_numbers
 from pipelines.generate.defects import DefectLog, inject
 from pipelines.generate.ids import PREFIX_CODES
 from pipelines.generate.names import full_name
@@ -49,6 +50,7 @@ COLUMNS = (
     "status",
     "death_date",
     "updated_at",
+    "id_issued_on",
 )
 SURNAME_VARIANT = {"Hoàng": "Huỳnh", "Huỳnh": "Hoàng", "Vũ": "Võ", "Võ": "Vũ"}
 _BAD_PREFIXES = [p for p in range(100) if p not in PREFIX_CODES]
@@ -435,6 +437,9 @@ def build_residents(
         future,
         supersedes=("date_format_variant", "date_day_month_swap", "date_partial"),
     )
+    birth_usable = u >= rates.impossible_date + rates.future_date
+    # the birth date the pipeline reads: ``mm/dd/yyyy`` is taken as ``dd/mm``
+    birth_seen = np.where(swap, day_numbers(y, np.where(swap, d, m), np.where(swap, m, d)), birth)
 
     # phones: raw forms, changed numbers on duplicates, legacy 11-digit mobiles, landlines
     phone = p["phone"]
@@ -504,6 +509,20 @@ def build_residents(
         df.filter(pl.lit(pl.Series(stale)))["record_id"],
         "updated_at",
         "updated_at_stale",
+    )
+    df = with_card_dates(
+        df,
+        rng,
+        log,
+        SOURCE,
+        person=src,
+        birth=birth_seen,
+        birth_usable=birth_usable,
+        death=np.where(dead, death, -1),
+        shown_dead=shown_dead,
+        as_of=as_of_days,
+        rate=rates.card_expired,
+        mixed_share=rates.mixed_date_format,
     )
     truth = df.select(pl.lit(SOURCE).alias("source"), "record_id", "person_key")
     return df.select(COLUMNS), truth

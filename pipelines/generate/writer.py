@@ -27,6 +27,7 @@ VIETNAMESE_HEADERS: dict[str, str] = {
     "status": "Trạng thái",
     "death_date": "Ngày mất",
     "updated_at": "Ngày cập nhật",
+    "id_issued_on": "Ngày cấp",
     "event_id": "Mã sự kiện",
     "event_type": "Loại sự kiện",
     "event_date": "Ngày sự kiện",

@@ -33,6 +33,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "record_id": ("Mã hồ sơ", "Mã bản ghi", "ID"),
     "personal_id": ("Số định danh cá nhân", "Số định danh", "Số CCCD", "CCCD", "Số căn cước"),
     "legacy_id": ("Số CMND", "CMND"),
+    "id_issued_on": (
+        "Ngày cấp",
+        "Ngày cấp CCCD",
+        "Ngày cấp căn cước",
+        "issued_on",
+        "card_issued_on",
+    ),
     "full_name": ("Họ và tên", "Họ tên"),
     "gender": ("Giới tính",),
     "birth_date": ("Ngày sinh", "Ngày tháng năm sinh"),
@@ -65,7 +72,7 @@ CANONICAL: dict[str, tuple[str, ...]] = {
     "residents": (
         "record_id", "personal_id", "legacy_id", "full_name", "gender", "birth_date",
         "ethnicity", "address", "ward", "district", "province", "phone", "father_name",
-        "mother_name", "household_id", "status", "death_date", "updated_at",
+        "mother_name", "household_id", "status", "death_date", "updated_at", "id_issued_on",
     ),
     "civil_events": (
         "event_id", "event_type", "event_date", "registered_on", "personal_id", "full_name",

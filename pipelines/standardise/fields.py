@@ -52,6 +52,7 @@ FIELDS: dict[str, dict[str, FieldKind]] = {
         "status": "status",
         "death_date": "date",
         "updated_at": "date",
+        "id_issued_on": "date",
     },
     "civil_events": {
         "record_id": "id",
