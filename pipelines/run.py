@@ -35,6 +35,8 @@ from pipelines.manifest import (
 from pipelines.progress import Progress
 from pipelines.reconcile import reconciled_with_tally
 from pipelines.report.history import load_history, previous_scorecard, write_history
+from pipelines.report.render import write_reports
+from pipelines.report.worklist import write_worklists
 from pipelines.resolve.golden import golden_records
 from pipelines.resolve.link_findings import link_findings, link_tally
 from pipelines.resolve.stage import resolved
@@ -73,6 +75,11 @@ class RunResult:
     counts: dict[str, dict[str, Any]] = field(default_factory=dict)
     seconds: float = 0.0
     scorecard: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def report(self) -> Path:
+        """Return the path of the run's HTML report."""
+        return self.out / "reports" / "scorecard.html"
 
 
 @dataclass(frozen=True)
@@ -280,19 +287,31 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
     )
 
     outputs: dict[str, int] = {}
-    with progress.step("write outputs"), atomic_output(out, run_id) as tmp:
-        for source, frame in frames.items():
-            kept = frame.rename({"_row": "source_row"})
-            outputs[f"{source}.parquet"] = write_parquet(kept, tmp / f"{source}.parquet")
-        outputs["links.parquet"] = write_parquet(links, tmp / "links.parquet")
-        outputs["persons.parquet"] = write_parquet(persons, tmp / "persons.parquet")
-        outputs["quarantine.parquet"] = write_parquet(quarantine, tmp / "quarantine.parquet")
-        outputs["findings.parquet"] = write_parquet(findings, tmp / "findings.parquet")
-        write_json(card, tmp / "scorecard.json")
-        write_history(card, tmp)
-        params = resolution.params if resolution is not None else None
-        model = params.to_json() if params else '{"fitted": false, "reason": "no candidate pairs"}'
-        (tmp / "model.json").write_text(model, encoding="utf-8")
+    with atomic_output(out, run_id) as tmp:
+        with progress.step("write outputs"):
+            for source, frame in frames.items():
+                kept = frame.rename({"_row": "source_row"})
+                outputs[f"{source}.parquet"] = write_parquet(kept, tmp / f"{source}.parquet")
+            outputs["links.parquet"] = write_parquet(links, tmp / "links.parquet")
+            outputs["persons.parquet"] = write_parquet(persons, tmp / "persons.parquet")
+            outputs["quarantine.parquet"] = write_parquet(quarantine, tmp / "quarantine.parquet")
+            outputs["findings.parquet"] = write_parquet(findings, tmp / "findings.parquet")
+            write_json(card, tmp / "scorecard.json")
+            write_history(card, tmp)
+            params = resolution.params if resolution is not None else None
+            model = (
+                params.to_json() if params else '{"fitted": false, "reason": "no candidate pairs"}'
+            )
+            (tmp / "model.json").write_text(model, encoding="utf-8")
+        start = time.perf_counter()
+        with progress.step("write reports and worklists") as detail:
+            lang = cfg.clean.lang
+            write_reports(card, [*history, card], findings, tmp / "reports", lang)
+            sheets = write_worklists(findings, tmp / "reports" / "worklist", lang, created=as_of)
+            detail(f"scorecard.html, scorecard.md and {len(sheets)} worklist files")
+        report_stage = StageRecord(
+            "report", "all", findings.height, len(sheets), 0, round(time.perf_counter() - start, 3)
+        )
         seconds = time.perf_counter() - started
         manifest = build_manifest(
             run_id=run_id,
@@ -304,6 +323,7 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
                 resolve_stage,
                 reconcile_stage,
                 score_stage,
+                report_stage,
             ],
             outputs=outputs,
             counts=counts,

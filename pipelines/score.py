@@ -69,16 +69,18 @@ def rule_tally(frame: pl.DataFrame, rule: str, applies: pl.Expr | None = None) -
         [('insurance', '01', 'insurance.active_after_death', 2), ('insurance', None, \
 'insurance.active_after_death', 1)]
     """
+    lf = frame.lazy()
     if "province_code" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("province_code"))
+        lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("province_code"))
     if applies is not None:
-        frame = frame.filter(applies.fill_null(False))
+        lf = lf.filter(applies.fill_null(False))
     return (
-        frame.group_by("source", "province_code")
+        lf.group_by("source", "province_code")
         .agg(pl.len().cast(pl.Int64).alias("checked"))
         .select("source", "province_code", pl.lit(rule).alias("rule"), "checked")
         .sort("source", "province_code", nulls_last=True)
         .cast(TALLY_SCHEMA)
+        .collect()
     )
 
 

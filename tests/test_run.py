@@ -66,8 +66,17 @@ def test_outputs_and_manifest_reconcile(tmp_path: Path, raw: Path, cfg: Config) 
         "model.json",
         "persons.parquet",
         "quarantine.parquet",
+        "reports",
         "residents.parquet",
         "scorecard.json",
+    ]
+    reports = sorted(p.relative_to(out).as_posix() for p in (out / "reports").rglob("*.*"))
+    assert reports == [
+        "reports/scorecard.html",
+        "reports/scorecard.md",
+        "reports/worklist/01-ha-noi.xlsx",
+        "reports/worklist/46-hue.xlsx",
+        "reports/worklist/khong-ro-tinh.xlsx",
     ]
     card = json.loads((out / "scorecard.json").read_text(encoding="utf-8"))
     assert card == result.scorecard

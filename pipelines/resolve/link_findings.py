@@ -101,9 +101,7 @@ def link_tally(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
         if frame is None:
             continue
         not_birth = (
-            pl.col("event_type").fill_null("") != "birth"
-            if "event_type" in frame.columns
-            else pl.lit(True)
+            pl.col("event_type").fill_null("") != "birth" if "event_type" in frame.columns else None
         )
         parts.append(rule_tally(frame, rule_id("link.no_resident"), not_birth))
         if source == "insurance" and "insurance_code" in frame.columns:

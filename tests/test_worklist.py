@@ -1,0 +1,286 @@
+"""The stewards' worklist files: one xlsx per province, most urgent first, values as text."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import fastexcel
+import polars as pl
+import pytest
+
+from pipelines.report import worklist
+from pipelines.report.worklist import PRIORITY, worklist_rows, write_worklists
+from pipelines.rules import RULES
+
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+VI_HEADERS = [
+    "Thứ tự ưu tiên",
+    "Sổ đăng ký",
+    "Mã bản ghi",
+    "Mã người",
+    "Khía cạnh",
+    "Quy tắc",
+    "Trường",
+    "Giá trị hiện tại",
+    "Vấn đề",
+    "Tỉnh/thành",
+    "Số vấn đề của bản ghi",
+]
+
+
+def finding(
+    record_id: str,
+    rule: str,
+    province: str | None = "01",
+    *,
+    source: str = "residents",
+    column: str = "phone",
+    value: str | None = "x",
+) -> dict[str, str | None]:
+    return {
+        "source": source,
+        "record_id": record_id,
+        "person_id": "P" + record_id,
+        "rule": rule,
+        "dimension": RULES[rule].dimension,
+        "column": column,
+        "value": value,
+        "message": RULES[rule].message.format(column=column),
+        "province_code": province,
+    }
+
+
+def frame(*rows: dict[str, str | None]) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=dict.fromkeys(rows[0], pl.String))
+
+
+def read_sheet(path: Path, sheet: int = 0) -> pl.DataFrame:
+    return fastexcel.read_excel(path).load_sheet(sheet, dtypes="string").to_polars()
+
+
+def sheet_xml(path: Path, number: int = 1) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(f"xl/worksheets/sheet{number}.xml").decode()
+
+
+def test_every_rule_has_a_priority() -> None:
+    assert set(RULES) - set(PRIORITY) == set(), "give every rule in pipelines/rules.py a priority"
+    assert set(PRIORITY) - set(RULES) == set(), "PRIORITY names a rule that does not exist"
+    assert set(PRIORITY.values()) == {1, 2, 3, 4}
+
+
+def test_rows_have_vietnamese_headers_and_plain_words() -> None:
+    rows = worklist_rows(frame(finding("R1", "required.missing", column="phone", value=None)))
+    assert rows.columns == VI_HEADERS
+    assert rows.row(0, named=True) == {
+        "Thứ tự ưu tiên": "3 – thiếu, sai dạng, chưa liên kết",
+        "Sổ đăng ký": "Dân cư",
+        "Mã bản ghi": "R1",
+        "Mã người": "PR1",
+        "Khía cạnh": "đủ",
+        "Quy tắc": "required.missing",
+        "Trường": "số điện thoại",
+        "Giá trị hiện tại": None,
+        "Vấn đề": "số điện thoại bị trống",
+        "Tỉnh/thành": "Thành phố Hà Nội",
+        "Số vấn đề của bản ghi": "1",
+    }
+    assert all(dtype == pl.String for dtype in rows.dtypes)
+
+
+def test_rows_sort_by_priority_then_findings_per_record_then_register() -> None:
+    rows = worklist_rows(
+        frame(
+            finding("R9", "updated_at.stale", column="updated_at"),  # priority 4
+            finding("R1", "phone.invalid"),  # priority 3, record with 1 finding
+            finding("R2", "phone.invalid"),  # priority 3, record with 2 findings
+            finding("R2", "name.not_canonical", column="full_name"),  # priority 4
+            finding("B1", "insurance.paid_after_death", source="insurance"),  # priority 1
+            finding("R5", "death.not_reflected", column="status"),  # priority 1
+            finding("R3", "person.duplicate_record", column="record_id"),  # priority 2
+        )
+    )
+    assert rows.select("Mã bản ghi", "Quy tắc").rows() == [
+        ("R5", "death.not_reflected"),  # residents before insurance within priority 1
+        ("B1", "insurance.paid_after_death"),
+        ("R3", "person.duplicate_record"),
+        ("R2", "phone.invalid"),  # two findings on R2: before R1
+        ("R1", "phone.invalid"),
+        ("R2", "name.not_canonical"),
+        ("R9", "updated_at.stale"),
+    ]
+    assert rows["Số vấn đề của bản ghi"].to_list() == ["1", "1", "1", "2", "1", "2", "1"]
+
+
+def test_english_headers_and_file_names(tmp_path: Path) -> None:
+    findings = frame(finding("R1", "phone.invalid", "79"), finding("R2", "phone.invalid", None))
+    rows = worklist_rows(findings, lang="en")
+    assert rows.columns[:3] == ["Priority", "Register", "Record ID"]
+    assert rows["Problem"].to_list() == [RULES["phone.invalid"].message.format(column="phone")] * 2
+    paths = write_worklists(findings, tmp_path, lang="en")
+    assert [p.name for p in paths] == ["79-ho-chi-minh.xlsx", "no-province.xlsx"]
+    assert fastexcel.read_excel(paths[0]).sheet_names == ["To fix", "Summary"]
+    assert read_sheet(paths[1])["Province"].to_list() == ["Unknown province"]
+
+
+def test_one_file_per_province_with_exact_rows(tmp_path: Path) -> None:
+    findings = frame(
+        finding("R1", "phone.invalid", "01"),
+        finding("R2", "phone.invalid", "01"),
+        finding("R2", "updated_at.stale", "01", column="updated_at"),
+        finding("R3", "phone.invalid", "79"),
+        finding("R4", "phone.invalid", None),
+        finding("R5", "phone.invalid", "99"),  # not a current province: goes with no province
+    )
+    paths = write_worklists(findings, tmp_path)
+    assert [p.name for p in paths] == [
+        "01-ha-noi.xlsx",
+        "79-ho-chi-minh.xlsx",
+        "khong-ro-tinh.xlsx",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+    hanoi, hcm, none = (read_sheet(p) for p in paths)
+    assert (hanoi.height, hcm.height, none.height) == (3, 1, 2)
+    assert hanoi.columns == VI_HEADERS
+    assert hanoi["Mã bản ghi"].to_list() == ["R2", "R1", "R2"]
+    assert set(hcm["Tỉnh/thành"]) == {"Thành phố Hồ Chí Minh"}
+    assert none["Tỉnh/thành"].to_list() == ["Chưa rõ tỉnh/thành", "99"]
+    assert fastexcel.read_excel(paths[0]).sheet_names == ["Danh sách cần sửa", "Tóm tắt"]
+
+
+def test_summary_sheet_counts_records_and_problems_per_rule(tmp_path: Path) -> None:
+    findings = frame(
+        finding("R1", "name.not_canonical", column="full_name"),
+        finding("R1", "name.not_canonical", column="father_name"),
+        finding("R2", "name.not_canonical", column="full_name"),
+        finding("R2", "death.not_reflected", column="status"),
+    )
+    (path,) = write_worklists(findings, tmp_path)
+    summary = fastexcel.read_excel(path).load_sheet(1).to_polars()
+    assert summary.columns == [
+        "Thứ tự ưu tiên",
+        "Quy tắc",
+        "Khía cạnh",
+        "Ý nghĩa",
+        "Số bản ghi",
+        "Số vấn đề",
+    ]
+    assert summary.select("Quy tắc", "Số bản ghi", "Số vấn đề").rows() == [
+        ("death.not_reflected", 1.0, 1.0),
+        ("name.not_canonical", 2.0, 3.0),
+    ]
+    assert summary["Ý nghĩa"][1].startswith("Họ tên")
+
+
+def test_formula_like_values_stay_text(tmp_path: Path) -> None:
+    values = [
+        '=HYPERLINK("http://x","y")',
+        "+1+1",
+        "-2",
+        "@SUM(A1)",
+        "0012",
+        "<b>&amp;",
+        " lead",
+        "a\x01b",
+        "_x0041_",
+        "a_xyz_x12_",
+        "http://example.org",
+    ]
+    findings = frame(*(finding(f"R{i}", "phone.invalid", value=v) for i, v in enumerate(values)))
+    (path,) = write_worklists(findings, tmp_path)
+    xml = sheet_xml(path)
+    root = ET.fromstring(xml)  # well-formed
+    assert root.findall(".//m:f", NS) == []
+    data_rows = root.findall("m:sheetData/m:row", NS)[1:]
+    assert len(data_rows) == len(values)
+    assert {c.get("t") for row in data_rows for c in row.findall("m:c", NS)} == {"inlineStr"}
+    assert '<t>=HYPERLINK("http://x","y")</t>' in xml
+    assert "<hyperlinks" not in xml
+    back = read_sheet(path).sort("Mã bản ghi")["Giá trị hiện tại"].to_list()
+    assert back == [values[int(r[1:])] for r in sorted(f"R{i}" for i in range(len(values)))]
+
+
+def test_data_columns_are_text_formatted_and_header_bold_frozen_filtered(tmp_path: Path) -> None:
+    findings = frame(finding("R1", "phone.invalid"), finding("R2", "phone.invalid"))
+    (path,) = write_worklists(findings, tmp_path)
+    root = ET.fromstring(sheet_xml(path))
+    pane = root.find(".//m:pane", NS)
+    assert pane is not None and pane.get("state") == "frozen" and pane.get("ySplit") == "1"
+    auto = root.find("m:autoFilter", NS)
+    assert auto is not None and auto.get("ref") == "A1:K3"
+    dimension = root.find("m:dimension", NS)
+    assert dimension is not None and dimension.get("ref") == "A1:K3"
+    with zipfile.ZipFile(path) as z:
+        styles = ET.fromstring(z.read("xl/styles.xml"))
+    xfs = styles.findall("m:cellXfs/m:xf", NS)
+    fonts = styles.findall("m:fonts/m:font", NS)
+    header = root.find(".//m:row[@r='1']/m:c", NS)
+    assert header is not None
+    assert fonts[int(xfs[int(header.get("s", "0"))].get("fontId", "0"))].find("m:b", NS) is not None
+    value_cell = root.find(".//m:row[@r='2']/m:c", NS)
+    assert value_cell is not None
+    text_xf = xfs[int(value_cell.get("s", "0"))]
+    assert text_xf.get("numFmtId") == "49"  # the built-in "@" (text) format
+    cols = root.findall("m:cols/m:col", NS)  # adjacent equal columns share one <col>
+    assert sum(int(c.get("max", "0")) - int(c.get("min", "1")) + 1 for c in cols) == 11
+    assert all(8 <= float(c.get("width", "0")) <= 61 for c in cols)
+    assert {c.get("style") for c in cols} == {value_cell.get("s")}  # new entries are text too
+
+
+def test_a_province_over_the_row_limit_continues_in_parts(tmp_path: Path) -> None:
+    findings = frame(
+        *(finding(f"R{i}", "phone.invalid") for i in range(5)),
+        finding("R0", "death.not_reflected", column="status"),
+    )
+    paths = write_worklists(findings, tmp_path, max_rows=2)
+    assert [p.name for p in paths] == [
+        "01-ha-noi.xlsx",
+        "01-ha-noi-part2.xlsx",
+        "01-ha-noi-part3.xlsx",
+    ]
+    parts = [read_sheet(p) for p in paths]
+    assert [p.height for p in parts] == [2, 2, 2]
+    order = pl.concat(parts)["Mã bản ghi"].to_list()
+    assert order == worklist_rows(findings)["Mã bản ghi"].to_list()
+    assert order[:2] == ["R0", "R0"]  # the urgent finding and its record's other finding first
+    assert re.search(r'<dimension ref="A1:K3"/>', sheet_xml(paths[2]))
+
+
+def test_same_findings_give_byte_identical_files(tmp_path: Path) -> None:
+    findings = frame(finding("R1", "phone.invalid"), finding("R2", "phone.invalid", None))
+    first = write_worklists(findings, tmp_path / "a")
+    second = write_worklists(findings, tmp_path / "b")
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_no_findings_write_no_files(tmp_path: Path) -> None:
+    empty = pl.DataFrame(schema=dict.fromkeys(finding("R", "phone.invalid"), pl.String))
+    assert write_worklists(empty, tmp_path / "w") == []
+    assert worklist_rows(empty).columns == VI_HEADERS
+
+
+def test_missing_column_is_named(tmp_path: Path) -> None:
+    findings = frame(finding("R1", "phone.invalid")).drop("province_code")
+    with pytest.raises(ValueError, match="province_code"):
+        write_worklists(findings, tmp_path)
+
+
+def test_a_sheet_near_the_zip_size_limit_is_written_as_zip64(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    findings = frame(finding("R1", "phone.invalid"), finding("R2", "phone.invalid"))
+    (plain,) = write_worklists(findings, tmp_path / "plain")
+    monkeypatch.setattr(worklist, "_ZIP32_LIMIT", 2_000)  # a tiny limit stands in for 2 GiB
+    (large,) = write_worklists(findings, tmp_path / "zip64")
+
+    def sheet_zip_version(path: Path) -> int:
+        with zipfile.ZipFile(path) as z:
+            return z.getinfo("xl/worksheets/sheet1.xml").extract_version
+
+    assert sheet_zip_version(plain) == 20
+    assert sheet_zip_version(large) == zipfile.ZIP64_VERSION  # 45: written with zip64 sizes
+    assert read_sheet(large)["Mã bản ghi"].to_list() == ["R1", "R2"]
