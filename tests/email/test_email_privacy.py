@@ -1,0 +1,81 @@
+"""Nothing personal leaves the machine: the whole sent message (every header and every decoded
+text part, the attached Markdown scorecard included) is scanned for the IDs, phone numbers
+and names of the data the run was built from."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from pathlib import Path
+
+import polars as pl
+from email_fixtures import Server, dancu_email, everything, make_card, rule, write_run
+
+from pipelines.email.outbox import read_eml
+from pipelines.report.render import render_reports
+
+IDS = ["001203012345", "079188001234", "031095004321"]
+PHONES = ["01688123456", "0912345678", "0387654321"]
+NAMES = ["Nguyễn Văn An", "Trần Thị Bích Ngọc", "Lê Hoàng Phúc"]
+
+
+def run_with_personal_data(out: Path) -> Path:
+    """Write a run whose findings hold full IDs, phones and names, and its reports."""
+    card = make_card("run-privacy", "2026-11-22")
+    card["sources"]["residents"]["rules"].append(rule("name.no_diacritics", "sach", 1000, 55))
+    write_run(out, card)
+    rows = [
+        *(("residents", f"R{i}", "personal_id.birth_year", v) for i, v in enumerate(IDS)),
+        *(("residents", f"R{i + 10}", "phone.legacy_mobile", v) for i, v in enumerate(PHONES)),
+        *(("residents", f"R{i + 20}", "name.no_diacritics", v) for i, v in enumerate(NAMES)),
+    ]
+    findings = pl.DataFrame(rows, schema=["source", "record_id", "rule", "value"], orient="row")
+    findings.write_parquet(out / "findings.parquet")
+    render_reports(out)  # reports/scorecard.md and .html, with masked examples
+    return out
+
+
+def leaks(text: str) -> list[str]:
+    """Return every personal value of the data, and any 12-digit or phone-like run, in text."""
+    found = [v for v in IDS + PHONES if v in text]
+    nfc, nfd = unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)
+    found += [n for n in NAMES if n in nfc or unicodedata.normalize("NFD", n) in nfd]
+    found += re.findall(r"(?<!\d)\d{12}(?!\d)", text)
+    found += re.findall(r"(?<!\d)0\d{9,10}(?!\d)", text)
+    return found
+
+
+def test_sent_message_holds_no_personal_data(tmp_path: Path, smtp_server: Server) -> None:
+    out = run_with_personal_data(tmp_path / "clean")
+    markdown = (out / "reports" / "scorecard.md").read_text(encoding="utf-8")
+    assert "001*******45" in markdown  # the report does show examples, masked
+    cfg = dataclasses.replace(
+        smtp_server.cfg,
+        recipients=("lanh.dao@example.vn",),
+        provinces={"01": ("so.hanoi@example.vn",)},
+    )
+    code, output = dancu_email(out, cfg, "--send")
+    assert code == 0, output
+    assert len(smtp_server.recorder.received) == 2
+    for got in smtp_server.recorder.received:
+        text = everything(got.message)
+        assert "95,9" in text or "92,8" in text  # the scan reads the real, decoded content
+        assert leaks(text) == []
+    national = smtp_server.recorder.received[0].message
+    attached = [p for p in national.walk() if p.get_filename() == "scorecard.md"]
+    assert len(attached) == 1 and "001*******45" in attached[0].get_content()
+    for eml in (out / "reports").glob("email-*.eml"):
+        assert leaks(everything(read_eml(eml))) == []
+    assert leaks(output) == []  # the console report neither
+
+
+def test_the_scan_would_catch_a_leak() -> None:
+    assert leaks("CCCD 001203012345, SĐT 0912345678, Nguyễn Văn An") == [
+        "001203012345",
+        "0912345678",
+        "Nguyễn Văn An",
+        "001203012345",
+        "0912345678",
+    ]
+    assert leaks("1.000 bản ghi · 95,9 · 2026-11-22 · W47") == []
