@@ -9,6 +9,8 @@ SEED   ?= 42
 RAW    ?= data/raw
 OUT    ?= data/clean
 AS_OF  ?=
+SEND   ?=
+TO     ?=
 
 VENV   := .venv
 DANCU  := $(VENV)/bin/dancu
@@ -45,6 +47,14 @@ clean: setup  ## Set up, generate data if RAW has none, run the pipeline into OU
 
 bench: setup  ## Generate N_BENCH residents (default 1M), clean them, report seconds, memory, accuracy
 	$(VENV)/bin/python -m pipelines.bench --residents $(N_BENCH) --dir data/bench
+
+.PHONY: gate
+gate: setup  ## Check OUT for CI: GX suites, [gate] thresholds, regression (exit 1 = refused); ACCEPT=1 records the baseline
+	$(DANCU) gate --out $(OUT) $(if $(ACCEPT),--accept,)
+
+.PHONY: email
+email: setup  ## Weekly e-mail from OUT: writes OUT/reports/email-*.eml; SEND=1 sends it, TO=addr
+	$(DANCU) email --out $(OUT) $(if $(SEND),--send,) $(foreach a,$(TO),--to $(a))
 
 test: setup  ## Run the fast test suite
 	$(VENV)/bin/pytest

@@ -176,31 +176,50 @@ def generate(
     help="Output folder; replaced atomically when the run succeeds.",
 )
 @click.option("--as-of", "as_of", default=None, help="Reference date YYYY-MM-DD (default today).")
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default=None,
+    help="Language of the reports and worklists (default: [clean] lang, vi).",
+)
 @config_option
 @quiet_option
-def clean(raw: Path, out: Path, as_of: str | None, config_path: Path | None, quiet: bool) -> None:
+def clean(
+    raw: Path,
+    out: Path,
+    as_of: str | None,
+    lang: str | None,
+    config_path: Path | None,
+    quiet: bool,
+) -> None:
     """Run the pipeline on the raw registers and write the clean outputs.
 
-    Exit code 0 when the run completes (whatever the data quality), 2 when the input
-    cannot be used; the message names the file, column or line.
+    Ends with the four scores (đúng, đủ, sạch, sống) per register and the path of the
+    HTML report. Exit code 0 when the run completes (whatever the data quality), 2 when
+    the input cannot be used; the message names the file, column or line.
 
     Example:
 
-        dancu clean --raw data/raw --out data/clean --as-of 2026-11-22
+        dancu clean --raw data/raw --out data/clean --as-of 2026-11-22 --lang en
     """
-    from pipelines.report.console import summary_table
+    from pipelines.report.console import scores_table, summary_table
     from pipelines.run import run_clean
 
     cfg = build_config(config_path)
     date = parse_date(as_of, "--as-of")
     if date is not None:
         cfg = dataclasses.replace(cfg, clean=dataclasses.replace(cfg.clean, as_of=date))
+    if lang is not None:
+        cfg = dataclasses.replace(cfg, clean=dataclasses.replace(cfg.clean, lang=lang))
     try:
         result = run_clean(raw, out, cfg, Progress(enabled=not quiet))
     except DancuError as exc:
         fail(exc)
     click.echo(summary_table(result.manifest))
+    click.echo("")
+    click.echo(scores_table(result.scorecard))
     click.echo(f"outputs: {result.out}")
+    click.echo(f"report:  {result.report}")
 
 
 @cli.command()
@@ -249,6 +268,162 @@ def evaluate(out: Path, truth: Path, json_path: Path | None, config_path: Path |
     if json_path is not None:
         data = {k: v for k, v in result.items() if k != "findings_report"}
         json_path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data/clean"),
+    show_default=True,
+    help="Output folder of a `dancu clean` run; the reports go to OUT/reports/.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default=None,
+    help="Language of the reports (default: [clean] lang, vi).",
+)
+@config_option
+@quiet_option
+def report(out: Path, lang: str | None, config_path: Path | None, quiet: bool) -> None:
+    """Re-render reports/scorecard.md and reports/scorecard.html from a run's outputs.
+
+    Reads OUT/scorecard.json, OUT/history/ and OUT/findings.parquet; the HTML page needs no
+    network. Exit code 2 when the scorecard or the findings are missing.
+
+    Example:
+
+        dancu report --out data/clean --lang en
+    """
+    from pipelines.report.render import render_reports
+
+    cfg = build_config(config_path)
+    progress = Progress(enabled=not quiet)
+    try:
+        paths = render_reports(out, lang or cfg.clean.lang)
+    except DancuError as exc:
+        fail(exc)
+    progress.info(f"reports written in {out / 'reports'}")
+    for path in paths:
+        click.echo(path)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data/clean"),
+    show_default=True,
+    help="Output folder of a `dancu clean` run (scorecard.json, history/, reports/).",
+)
+@click.option(
+    "--to",
+    "to",
+    multiple=True,
+    metavar="ADDR",
+    help="Send the national message to ADDR instead of [email] recipients (repeatable).",
+)
+@click.option("--send", is_flag=True, help="Send over SMTP; without it nothing is sent.")
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default=None,
+    help="Language of the message (default: [clean] lang, vi).",
+)
+@config_option
+def email(
+    out: Path, to: tuple[str, ...], send: bool, lang: str | None, config_path: Path | None
+) -> None:
+    """Build the weekly scorecard e-mail; write it as .eml, send it with --send.
+
+    Writes OUT/reports/email-YYYY-Www.eml (and email-YYYY-Www-PP.eml per province in
+    [email.provinces]). With --send it first sends what earlier runs left in
+    OUT/reports/outbox/, then this week's messages; whatever cannot be delivered is kept
+    there. Exit code 0 when everything was sent (or nothing was asked), 1 when a message
+    or a recipient failed (the message is kept in the outbox), 2 for unusable settings.
+
+    Example:
+
+        DANCU_SMTP_PASSWORD=… dancu email --out data/clean --send --to lanh.dao@example.gov.vn
+    """
+    from pipelines.email.command import run_email
+
+    cfg = build_config(config_path)
+    try:
+        result = run_email(out, cfg.email, to=to, send=send, lang=lang or cfg.clean.lang)
+    except DancuError as exc:
+        fail(exc)
+    for line in result.lines():
+        click.echo(line)
+    if not result.ok:
+        click.echo("error: some messages were not delivered (see above)", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data/clean"),
+    show_default=True,
+    help="Output folder of a `dancu clean` run; the JUnit file goes to OUT/reports/.",
+)
+@click.option(
+    "--accept",
+    is_flag=True,
+    help="Record this run as the accepted baseline (OUT/history/accepted-scorecard.json) "
+    "if it passes; drops against the old baseline are shown as warnings.",
+)
+@click.option(
+    "--suites",
+    "suites_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of the GX suites (default: [gate] suites, ./expectations).",
+)
+@config_option
+@quiet_option
+def gate(
+    out: Path, accept: bool, suites_dir: Path | None, config_path: Path | None, quiet: bool
+) -> None:
+    """Refuse or pass a run: GX suites, [gate] thresholds and regression vs the accepted run.
+
+    Prints every check with PASS / FAIL / WARN / SKIP and writes OUT/reports/gate-junit.xml
+    (and a Markdown summary to $GITHUB_STEP_SUMMARY when set). Exit code 0 when every
+    check passes, 1 when one fails, 2 when the gate cannot run (no outputs, broken
+    [gate] settings or suite); the message says what to do.
+
+    Example:
+
+        dancu gate --out data/clean && dancu gate --out data/clean --accept
+    """
+    from pipelines.gate import run_gate
+    from pipelines.gate.summary import checks_table, verdict
+
+    cfg = build_config(config_path)
+    try:
+        result = run_gate(
+            out,
+            cfg.gate,
+            suites_dir=suites_dir,
+            accept=accept,
+            progress=Progress(enabled=not quiet),
+        )
+    except DancuError as exc:
+        fail(exc)
+    click.echo(checks_table(result.checks))
+    click.echo("")
+    click.echo(f"{verdict(result.checks)} ({result.seconds:.1f} s)")
+    click.echo(f"junit: {result.junit}")
+    if accept:
+        click.echo(
+            f"accepted as the baseline: {result.accepted}"
+            if result.accepted
+            else "not accepted: the run fails the gate"
+        )
+    if not result.passed:
+        sys.exit(1)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,13 @@ __all__ = [
     "Config",
     "ConfigError",
     "DefectRates",
+    "EmailConfig",
+    "GateConfig",
     "GenderNumeric",
     "GenerateConfig",
+    "MinScores",
     "ResolveConfig",
+    "ScoreFloors",
     "load_config",
 ]
 
@@ -57,6 +62,8 @@ class DefectRates:
     death_not_reflected: float = 0.3
     benefit_after_death: float = 0.2
     insurance_mismatch: float = 0.02
+    card_expired: float = 0.01
+    """Share of resident records whose ID card passed a renewal age (25/40/60) unrenewed."""
     vietnamese_headers: float = 0.5
     """Probability that a given raw file is written with Vietnamese column headers."""
 
@@ -92,6 +99,8 @@ class CleanConfig:
     stale_after_days: int = 365
     """A record not updated for longer than this is stale (rule ``updated_at.stale``)."""
     gender_numeric: GenderNumeric = field(default_factory=GenderNumeric)
+    lang: str = "vi"
+    """Language of the reports and worklists: ``vi`` (default) or ``en``."""
 
 
 @dataclass(frozen=True)
@@ -114,12 +123,111 @@ class ResolveConfig:
 
 
 @dataclass(frozen=True)
+class EmailConfig:
+    """Settings of the weekly e-mail (``dancu email``).
+
+    The SMTP password is never read from a file: only ``DANCU_SMTP_PASSWORD`` sets it.
+    """
+
+    host: str = "localhost"
+    port: int = 0
+    """0 means the usual port of ``security``: 25 (none), 587 (starttls), 465 (ssl)."""
+    security: str = "starttls"
+    """``none``, ``starttls`` or ``ssl``."""
+    user: str = ""
+    """Login name; no login when empty."""
+    sender: str = "dancu@localhost"
+    recipients: tuple[str, ...] = ()
+    """Who gets the national message."""
+    provinces: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Province code → who gets a message with that province's figures only."""
+    timeout: float = 30.0
+    """Seconds to wait for the server at each step."""
+    ca_file: str = ""
+    """Extra CA certificates (PEM) to trust, e.g. an agency's own mail server CA."""
+    password: str = field(default="", repr=False)
+    """From ``DANCU_SMTP_PASSWORD`` only."""
+
+    def smtp_port(self) -> int:
+        """Return the port to connect to: the configured one, else the usual one.
+
+        Example:
+            >>> EmailConfig(security="ssl").smtp_port(), EmailConfig(port=2525).smtp_port()
+            (465, 2525)
+        """
+        return self.port or {"none": 25, "starttls": 587, "ssl": 465}.get(self.security, 587)
+
+
+@dataclass(frozen=True)
+class ScoreFloors:
+    """Minimum scores (0–100) of one group of records: each of the four words and their mean."""
+
+    dung: float = 95.0
+    du: float = 95.0
+    sach: float = 80.0
+    song: float = 75.0
+    score: float = 88.0
+
+
+@dataclass(frozen=True)
+class MinScores:
+    """The gate's score floors: all registers together, then each register."""
+
+    all: ScoreFloors = field(default_factory=lambda: ScoreFloors(95.0, 95.0, 85.0, 80.0, 90.0))
+    residents: ScoreFloors = field(
+        default_factory=lambda: ScoreFloors(95.0, 95.0, 80.0, 72.0, 87.0)
+    )
+    civil_events: ScoreFloors = field(
+        default_factory=lambda: ScoreFloors(95.0, 95.0, 95.0, 95.0, 95.0)
+    )
+    insurance: ScoreFloors = field(
+        default_factory=lambda: ScoreFloors(95.0, 95.0, 90.0, 85.0, 92.0)
+    )
+
+
+CRITICAL_RULES: tuple[str, ...] = (
+    "personal_id.format",
+    "personal_id.prefix",
+    "personal_id.gender_digit",
+    "personal_id.birth_year",
+    "personal_id.shared",
+    "date.impossible",
+    "date.future",
+    "date.before_birth",
+    "death.not_reflected",
+    "insurance.active_after_death",
+    "insurance.paid_after_death",
+)
+"""Rules whose findings make a record unsafe to use (wrong identity, impossible dates, the dead
+treated as alive or paid): the gate caps the share of records with one of them."""
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    """Settings of the quality gate (``dancu gate``, ``make gate``)."""
+
+    suites: str = "expectations"
+    """Folder of the Great Expectations suites (JSON), relative to the working directory."""
+    max_quarantine_share: float = 0.01
+    """Largest share (0–1) of a register's input rows that may be quarantined."""
+    max_critical_share: float = 0.05
+    """Largest share (0–1) of a register's records with a finding of a critical rule."""
+    critical_rules: tuple[str, ...] = CRITICAL_RULES
+    """Rule ids counted by ``max_critical_share``."""
+    max_drop: float = 2.0
+    """Points any score may fall below the accepted run (``dancu gate --accept``)."""
+    min_score: MinScores = field(default_factory=MinScores)
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings of dancu, one section per command."""
 
     generate: GenerateConfig = field(default_factory=GenerateConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
     resolve: ResolveConfig = field(default_factory=ResolveConfig)
+    email: EmailConfig = field(default_factory=EmailConfig)
+    gate: GateConfig = field(default_factory=GateConfig)
     source: Path | None = None
     """The TOML file the settings came from, if any."""
 
@@ -179,6 +287,100 @@ def _check_rates(rates: DefectRates) -> None:
             raise ConfigError(f"[generate.rates] {f.name} must be between 0 and 1, got {value}")
 
 
+def _addresses(where: str, value: Any) -> tuple[str, ...]:
+    """Return ``value`` (a list of e-mail addresses) as a tuple, or raise ConfigError."""
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ConfigError(f"{where} must be a list of e-mail addresses, got {value!r}")
+    for item in value:
+        if not isinstance(item, str) or "@" not in parseaddr(item)[1]:
+            raise ConfigError(f"{where}: {item!r} is not an e-mail address")
+    return tuple(value)
+
+
+def _email_settings(email: EmailConfig, env: Mapping[str, str]) -> EmailConfig:
+    """Return ``email`` with the ``DANCU_SMTP_*`` / ``DANCU_MAIL_*`` overrides, checked."""
+    changes: dict[str, Any] = {}
+    for var, key in (
+        ("DANCU_SMTP_HOST", "host"),
+        ("DANCU_SMTP_USER", "user"),
+        ("DANCU_SMTP_PASSWORD", "password"),
+        ("DANCU_SMTP_SECURITY", "security"),
+        ("DANCU_MAIL_FROM", "sender"),
+    ):
+        if env.get(var):
+            changes[key] = env[var].strip() if key != "password" else env[var]
+    if env.get("DANCU_SMTP_PORT"):
+        if not env["DANCU_SMTP_PORT"].strip().isdigit():
+            raise ConfigError(
+                f"DANCU_SMTP_PORT must be a port number, got {env['DANCU_SMTP_PORT']!r}"
+            )
+        changes["port"] = int(env["DANCU_SMTP_PORT"])
+    if env.get("DANCU_MAIL_TO"):
+        to = [a.strip() for a in env["DANCU_MAIL_TO"].split(",") if a.strip()]
+        changes["recipients"] = _addresses("DANCU_MAIL_TO", to)
+    email = replace(email, **changes)
+    for key in ("host", "user", "sender", "security", "ca_file"):
+        if not isinstance(getattr(email, key), str):
+            raise ConfigError(f"[email] {key} must be text, got {getattr(email, key)!r}")
+    if email.security not in ("none", "starttls", "ssl"):
+        raise ConfigError(
+            f"[email] security (or DANCU_SMTP_SECURITY) must be 'none', 'starttls' or 'ssl', "
+            f"got {email.security!r}"
+        )
+    if not 0 <= email.port <= 65535:
+        raise ConfigError(f"[email] port must be 0 (the usual one) to 65535, got {email.port}")
+    if email.timeout <= 0:
+        raise ConfigError(f"[email] timeout must be more than 0 seconds, got {email.timeout}")
+    if "@" not in parseaddr(email.sender)[1]:
+        raise ConfigError(
+            f"[email] sender (or DANCU_MAIL_FROM): {email.sender!r} is not an e-mail address"
+        )
+    if not isinstance(email.provinces, Mapping):
+        raise ConfigError('[email.provinces] must be a table: "01" = ["a@example.vn"]')
+    provinces = {}
+    for code, addresses in email.provinces.items():
+        if not (len(code) == 2 and code.isdigit()):
+            raise ConfigError(f"[email.provinces] {code!r} is not a two-digit province code")
+        provinces[code] = _addresses(f"[email.provinces] {code}", addresses)
+    return replace(
+        email,
+        recipients=_addresses("[email] recipients", email.recipients),
+        provinces=provinces,
+    )
+
+
+def _gate_settings(gate: GateConfig) -> GateConfig:
+    """Return ``gate`` with ``critical_rules`` as a tuple, or raise ConfigError naming the key."""
+    from pipelines.rules import RULES
+
+    if not isinstance(gate.suites, str) or not gate.suites.strip():
+        raise ConfigError(f"[gate] suites must be a folder name, got {gate.suites!r}")
+    for key in ("max_quarantine_share", "max_critical_share"):
+        value = getattr(gate, key)
+        if not 0.0 <= value <= 1.0:
+            raise ConfigError(f"[gate] {key} must be a share between 0 and 1, got {value}")
+    if gate.max_drop < 0:
+        raise ConfigError(f"[gate] max_drop must be 0 or more points, got {gate.max_drop}")
+    rules = gate.critical_rules
+    if isinstance(rules, str) or not isinstance(rules, list | tuple):
+        raise ConfigError(f"[gate] critical_rules must be a list of rule ids, got {rules!r}")
+    unknown = [r for r in rules if r not in RULES]
+    if unknown:
+        raise ConfigError(
+            f"[gate] critical_rules: unknown rule id(s) {', '.join(map(repr, unknown))}; "
+            "the rule ids are listed in docs/rules.md"
+        )
+    for group in fields(MinScores):
+        floors = getattr(gate.min_score, group.name)
+        for f in fields(ScoreFloors):
+            value = getattr(floors, f.name)
+            if not 0.0 <= value <= 100.0:
+                raise ConfigError(
+                    f"[gate.min_score.{group.name}] {f.name} must be between 0 and 100, got {value}"
+                )
+    return replace(gate, critical_rules=tuple(rules))
+
+
 def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Config:
     """Return the configuration from ``path`` (if it exists) and the environment.
 
@@ -199,6 +401,8 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
         sections = {"generate": GenerateConfig, "clean": CleanConfig, "resolve": ResolveConfig}
+        sections["email"] = EmailConfig
+        sections["gate"] = GateConfig
         for name, table in raw.items():
             if name not in sections:
                 raise ConfigError(
@@ -206,6 +410,11 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
                 )
             if not isinstance(table, Mapping):
                 raise ConfigError(f"{path}: [{name}] must be a table")
+            if name == "email" and "password" in table:
+                raise ConfigError(
+                    f"{path}: [email] password is not allowed in a file; "
+                    "set DANCU_SMTP_PASSWORD in the environment instead"
+                )
             try:
                 cfg = replace(
                     cfg, **{name: _section(sections[name], name, table, getattr(cfg, name))}
@@ -221,6 +430,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
                 f"DANCU_AS_OF must be a date YYYY-MM-DD, got {env['DANCU_AS_OF']!r}"
             ) from None
         cfg = replace(cfg, clean=replace(cfg.clean, as_of=as_of))
+    cfg = replace(cfg, email=_email_settings(cfg.email, env))
     _check_rates(cfg.generate.rates)
     for f in fields(GenderNumeric):
         value = getattr(cfg.clean.gender_numeric, f.name)
@@ -232,6 +442,8 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
         raise ConfigError("[resolve] match_threshold must be between 0 and 1 (exclusive)")
     if cfg.resolve.max_block < 2 or cfg.resolve.window < 1:
         raise ConfigError("[resolve] max_block must be at least 2 and window at least 1")
+    if cfg.clean.lang not in ("vi", "en"):
+        raise ConfigError(f"[clean] lang must be 'vi' or 'en', got {cfg.clean.lang!r}")
     if cfg.clean.stale_after_days < 1:
         raise ConfigError("[clean] stale_after_days must be at least 1")
-    return cfg
+    return replace(cfg, gate=_gate_settings(cfg.gate))
