@@ -237,3 +237,18 @@ def test_second_run_is_compared_with_the_first(tmp_path: Path) -> None:
         first["run_id"],
         second["run_id"],
     ]
+
+
+def test_json_has_every_key_of_the_design_contract(card: dict[str, Any]) -> None:
+    # DESIGN §5: the keys other tools read; docs/scorecard.md only adds to them
+    assert {"run_id", "as_of", "generated_at", "overall", "sources", "provinces"} <= set(card)
+    assert set(WORDS) <= set(card["overall"])
+    for body in card["sources"].values():
+        assert {"rows", *WORDS, "rules"} <= set(body)
+        for rule in body["rules"]:
+            assert set(rule) == {"rule", "dimension", "checked", "failed", "score"}
+            assert isinstance(rule["checked"], int) and isinstance(rule["failed"], int)
+    for province in card["provinces"]:
+        assert {"province_code", "province_name", "rows", *WORDS} <= set(province)
+        assert isinstance(province["province_code"], str)
+    assert json.loads(json.dumps(card, ensure_ascii=False)) == card
