@@ -11,7 +11,7 @@ Example:
 from __future__ import annotations
 
 from pipelines.email.digest import Digest
-from pipelines.report.texts import fmt_num, label, rule_meaning
+from pipelines.report.texts import fmt_date, fmt_num, label, rule_meaning
 
 __all__ = [
     "arrow_delta",
@@ -163,7 +163,8 @@ def heading(d: Digest, lang: str) -> str:
 
 def run_line(d: Digest, lang: str) -> str:
     """Return the line naming the run and its as-of date."""
-    return email_label("run_line", lang).format(as_of=d.as_of.isoformat(), run_id=d.run_id)
+    as_of = fmt_date(d.as_of.isoformat(), lang)
+    return email_label("run_line", lang).format(as_of=as_of, run_id=d.run_id)
 
 
 def comparison_sentence(d: Digest, lang: str) -> str:
@@ -173,7 +174,7 @@ def comparison_sentence(d: Digest, lang: str) -> str:
     year, week, _ = d.compared_as_of.isocalendar()
     key = "cmp_week" if d.comparison == "week" else "cmp_latest"
     text = email_label(key, lang).format(
-        week=week_text((year, week)), as_of=d.compared_as_of.isoformat()
+        week=week_text((year, week)), as_of=fmt_date(d.compared_as_of.isoformat(), lang)
     )
     if d.province is not None and d.rows and all(v is None for v in d.changes.values()):
         text += " " + email_label("cmp_province_missing", lang)

@@ -92,7 +92,7 @@ def test_no_run_about_a_week_earlier_says_what_it_compares_with(tmp_path: Path) 
     )
     text = body(national(out), "plain")
     assert "Không có lần chạy nào khoảng một tuần trước" in text
-    assert "2026-11-21" in text
+    assert "21/11/2026" in text  # Vietnamese date format
 
 
 def test_markdown_scorecard_attached_when_present(run_dir: Path) -> None:
