@@ -332,8 +332,14 @@ def report(out: Path, lang: str | None, config_path: Path | None, quiet: bool) -
     help="Language of the message (default: [clean] lang, vi).",
 )
 @config_option
+@quiet_option
 def email(
-    out: Path, to: tuple[str, ...], send: bool, lang: str | None, config_path: Path | None
+    out: Path,
+    to: tuple[str, ...],
+    send: bool,
+    lang: str | None,
+    config_path: Path | None,
+    quiet: bool,
 ) -> None:
     """Build the weekly scorecard e-mail; write it as .eml, send it with --send.
 
@@ -354,8 +360,9 @@ def email(
         result = run_email(out, cfg.email, to=to, send=send, lang=lang or cfg.clean.lang)
     except DancuError as exc:
         fail(exc)
-    for line in result.lines():
-        click.echo(line)
+    if not quiet or not result.ok:
+        for line in result.lines():
+            click.echo(line)
     if not result.ok:
         click.echo("error: some messages were not delivered (see above)", err=True)
         sys.exit(1)

@@ -22,18 +22,13 @@ from collections.abc import Sequence
 from PIL import Image, ImageDraw, ImageFont
 
 from pipelines.email.digest import WORDS, TrendPoint
+from pipelines.report.chart import COLOURS as REPORT_COLOURS
 from pipelines.report.texts import fmt_num
 
 __all__ = ["CHART_SIZE", "COLOURS", "trend_png", "y_range"]
 
-COLOURS = {
-    "score": "#1f2937",
-    "dung": "#2563eb",
-    "du": "#16a34a",
-    "sach": "#d97706",
-    "song": "#9333ea",
-}
-"""Line colour of each score; the HTML legend uses the same ones."""
+COLOURS = REPORT_COLOURS
+"""Line colour of each score: the HTML report's, so a word has one colour everywhere."""
 
 CHART_SIZE = (600, 260)
 """Display size in CSS pixels; the PNG is drawn at twice this for sharp high-DPI screens."""
