@@ -22,6 +22,7 @@ from pipelines.evaluate.findings import (
     false_finding_rate,
     findings_recall,
     findings_report,
+    person_level_hits,
     unexplained_findings,
 )
 from pipelines.rules import RULES
@@ -284,3 +285,26 @@ def test_report_runs_on_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize("kind", sorted(EXPECTED_RULES))
 def test_mapping_entries_are_nonempty(kind: str) -> None:
     assert EXPECTED_RULES[kind]
+
+
+def test_person_level_kind_is_found_on_any_record_of_the_person() -> None:
+    defects = _defects(
+        ("insurance", "B1", "insurance_code", "insurance_second_code"),
+        ("insurance", "B3", "insurance_code", "insurance_second_code"),
+    )
+    # B2 is the same person as B1 and carries the duplicate finding; B3's person has none
+    findings = _findings(
+        ("insurance", "B2", "person.duplicate_record", "person_id", "P1"),
+        ("insurance", "B4", "name.not_canonical", "full_name", "AN"),
+    )
+    truth = pl.DataFrame(
+        {
+            "source": ["insurance"] * 4,
+            "record_id": ["B1", "B2", "B3", "B4"],
+            "person_key": ["P1", "P1", "P2", "P2"],
+        }
+    )
+    plain = findings_recall(findings, NO_QUARANTINE, defects)
+    assert plain["found"].to_list() == [0]
+    spread = findings_recall(person_level_hits(findings, truth), NO_QUARANTINE, defects)
+    assert spread.select("injected", "found").rows() == [(2, 1)]

@@ -54,11 +54,13 @@ __all__ = [
     "EXPLAINS",
     "FINDING_COLUMN",
     "NOT_FINDINGS",
+    "PERSON_KINDS",
     "RULE_COLUMN",
     "applicable_defects",
     "false_finding_rate",
     "findings_recall",
     "findings_report",
+    "person_level_hits",
     "unexplained_findings",
 ]
 
@@ -96,6 +98,13 @@ FINDING_COLUMN: dict[str, str] = {
     "birth_not_in_residents": "person_id",
 }
 """Kinds whose finding names another column than the defect log (all others: the same)."""
+
+PERSON_KINDS: dict[str, str] = {
+    "insurance_second_code": "which of a person's BHXH records is 'the second' is arbitrary: "
+    "the defect is found when any record of the person in that register is flagged",
+}
+"""Kinds that describe a person, not one record: a finding on any of the person's records in
+the same register finds it (see :func:`person_level_hits`)."""
 
 RULE_COLUMN: dict[str, str] = {"person.duplicate_record": "person_id"}
 """Rules whose finding always names this column, whatever kind of defect it finds."""
@@ -406,6 +415,33 @@ def _as_of(out: Path) -> dt.date:
     return GenerateConfig().as_of
 
 
+def person_level_hits(findings: pl.DataFrame, truth: pl.DataFrame) -> pl.DataFrame:
+    """Return ``findings`` with person-level findings copied to the person's other records.
+
+    For the rules of :data:`PERSON_KINDS`, each finding is copied onto every other record of
+    the same true person in the same register.
+
+    Example:
+        >>> f = pl.DataFrame({"source": ["insurance"], "record_id": ["B2"], "rule":
+        ...     ["person.duplicate_record"], "column": ["person_id"]})
+        >>> t = pl.DataFrame({"source": ["insurance"] * 2, "record_id": ["B1", "B2"],
+        ...     "person_key": ["P", "P"]})
+        >>> sorted(person_level_hits(f, t)["record_id"].to_list())
+        ['B1', 'B2']
+    """
+    rules = sorted({r for k in PERSON_KINDS for r in EXPECTED_RULES[k]})
+    keys = truth.select("source", "record_id", "person_key")
+    spread = (
+        findings.filter(pl.col("rule").is_in(rules))
+        .join(keys, on=_KEY)
+        .drop("record_id")
+        .join(keys, on=["source", "person_key"])
+        .drop("person_key")
+        .select(findings.columns)
+    )
+    return pl.concat([findings, spread]).unique(maintain_order=True)
+
+
 def findings_report(
     out: Path, truth_dir: Path, min_recall: float = 0.99, max_rate: float = 0.005
 ) -> str:
@@ -440,7 +476,8 @@ def findings_report(
         pl.read_parquet(truth_dir / "persons.parquet"),
         as_of,
     )
-    recall = findings_recall(findings, quarantine, defects)
+    spread = person_level_hits(findings, truth)
+    recall = findings_recall(spread, quarantine, defects)
     duplicates = (
         truth.filter(
             pl.col("source").is_in(["residents", "insurance"])
@@ -461,7 +498,7 @@ def findings_report(
     low = recall.filter(pl.col("recall") < min_recall)
     if low.height:
         parts += ["", f"Kinds below recall {min_recall}:"]
-        hits = findings.select(*_KEY, "rule", pl.col("column").alias("finding_column"))
+        hits = spread.select(*_KEY, "rule", pl.col("column").alias("finding_column"))
         expected = _expected(defects)
         # a defect is found when any one of its rules flags it (a kind may map to several)
         found = expected.join(hits, on=[*_KEY, "rule", "finding_column"], how="semi").select(
