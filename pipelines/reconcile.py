@@ -30,9 +30,9 @@ import datetime as dt
 
 import polars as pl
 
-from pipelines.rules import RULES, rule_id
+from pipelines.rules import rule_id
 from pipelines.score import empty_tally, rule_tally
-from pipelines.validate import FINDINGS_SCHEMA, empty_findings
+from pipelines.validate import empty_findings, finding_rows
 
 __all__ = ["CMND_VALID_UNTIL", "reconciled", "reconciled_with_tally"]
 
@@ -60,21 +60,6 @@ def _frame(frames: dict[str, pl.DataFrame], source: str) -> pl.DataFrame:
     return base.with_columns(
         pl.lit(None, dtype=pl.Date if c in dates else pl.String).alias(c) for c in missing
     )
-
-
-def _findings(frame: pl.DataFrame, rule: str, column: str, value: pl.Expr) -> pl.DataFrame:
-    r = RULES[rule]
-    return frame.select(
-        "source",
-        "record_id",
-        "person_id",
-        pl.lit(rule).alias("rule"),
-        pl.lit(r.dimension).alias("dimension"),
-        pl.lit(column).alias("column"),
-        value.cast(pl.String).alias("value"),
-        pl.lit(r.message.replace("{column}", column)).alias("message"),
-        pl.col("province_code").cast(pl.String),
-    ).cast(FINDINGS_SCHEMA)
 
 
 def _deaths(res: pl.DataFrame, civ: pl.DataFrame) -> pl.DataFrame:
@@ -177,7 +162,7 @@ def reconciled_with_tally(
         """Tally ``eligible`` for ``rule`` and add a finding for its rows where ``fails``."""
         rid = rule
         tallies.append(rule_tally(eligible, rid))
-        parts.append(_findings(eligible.filter(fails.fill_null(False)), rid, column,
+        parts.append(finding_rows(eligible.filter(fails.fill_null(False)), rid, column,
                                pl.col(column)))  # fmt: skip
 
     deaths = _deaths(res, civ)

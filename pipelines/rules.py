@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["RULES", "Rule", "rule_id", "rules_markdown"]
+__all__ = ["DIMENSIONS", "RULES", "Rule", "rule_id", "rules_markdown"]
 
 Dimension = Literal["dung", "du", "sach", "song"]
+DIMENSIONS: tuple[str, ...] = ("dung", "du", "sach", "song")
+"""The four words, in their fixed order: đúng, đủ, sạch, sống."""
 Outcome = Literal["quarantine", "finding"]
 
 

@@ -40,6 +40,7 @@ from pipelines.report.worklist import write_worklists
 from pipelines.resolve.golden import golden_records
 from pipelines.resolve.link_findings import link_findings, link_tally
 from pipelines.resolve.stage import resolved
+from pipelines.rules import DIMENSIONS
 from pipelines.score import empty_tally, record_index, scorecard, with_change
 from pipelines.standardise import standardised
 from pipelines.validate import empty_findings, validated_with_tally
@@ -169,7 +170,7 @@ def _ingest_source(source: str, path: Path, cfg: Config, progress: Progress) -> 
 def _finding_counts(findings: pl.DataFrame) -> dict[str, int]:
     """Return the number of findings and of records with at least one, overall and per word."""
     counts = {"findings": findings.height, "records": findings["record_id"].n_unique()}
-    for word in ("dung", "du", "sach", "song"):
+    for word in DIMENSIONS:
         flagged = findings.filter(pl.col("dimension") == word)["record_id"].n_unique()
         counts[f"records_{word}"] = flagged
     return counts

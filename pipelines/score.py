@@ -26,7 +26,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.rules import RULES
+from pipelines.rules import DIMENSIONS, RULES
 
 __all__ = [
     "DIMENSIONS",
@@ -37,9 +37,6 @@ __all__ = [
     "scorecard",
     "with_change",
 ]
-
-DIMENSIONS = ("dung", "du", "sach", "song")
-"""The four words, in their fixed order."""
 
 TALLY_SCHEMA = pl.Schema(
     {

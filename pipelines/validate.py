@@ -28,7 +28,7 @@ from pipelines.rules import RULES
 from pipelines.score import TALLY_SCHEMA, empty_tally
 from schemas.standardised import STALE_BEFORE, RuleCheck, checks_for, rule_schema, typed_schema
 
-__all__ = ["FINDINGS_SCHEMA", "empty_findings", "validated", "validated_with_tally"]
+__all__ = ["FINDINGS_SCHEMA", "empty_findings", "finding_rows", "validated", "validated_with_tally"]
 
 FINDINGS_SCHEMA = pl.Schema(
     {
@@ -58,6 +58,32 @@ _RULES_TABLE = pl.DataFrame(
 def empty_findings() -> pl.DataFrame:
     """Return an empty findings frame with the contract's columns."""
     return pl.DataFrame(schema=FINDINGS_SCHEMA)
+
+
+def finding_rows(frame: pl.DataFrame, rule: str, column: str, value: pl.Expr) -> pl.DataFrame:
+    """Return one finding of ``rule`` on ``column`` per row of ``frame``.
+
+    ``frame`` needs ``source, record_id, person_id, province_code``; ``value`` is the value
+    the finding shows.
+
+    Example:
+        >>> f = pl.DataFrame({"source": ["insurance"], "record_id": ["B1"], "person_id": ["P1"],
+        ...     "status": ["active"], "province_code": ["01"]})
+        >>> finding_rows(f, "insurance.active_after_death", "status", pl.col("status")).row(0)[3:6]
+        ('insurance.active_after_death', 'song', 'status')
+    """
+    r = RULES[rule]
+    return frame.select(
+        "source",
+        "record_id",
+        "person_id",
+        pl.lit(rule).alias("rule"),
+        pl.lit(r.dimension).alias("dimension"),
+        pl.lit(column).alias("column"),
+        value.cast(pl.String).alias("value"),
+        pl.lit(r.message.replace("{column}", column)).alias("message"),
+        pl.col("province_code").cast(pl.String),
+    ).cast(FINDINGS_SCHEMA)
 
 
 def _failures(df: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.gate.errors import GateError
+from pipelines.rules import DIMENSIONS
 
 __all__ = [
     "DIMENSIONS",
@@ -42,7 +43,6 @@ __all__ = [
 
 OUTPUTS = ("persons", "residents", "civil_events", "insurance", "links")
 """The clean outputs that have a suite, in the order the gate runs them."""
-DIMENSIONS = ("dung", "du", "sach", "song")
 PARAMETERS = ("as_of",)
 """Names a suite may use as ``{"$PARAMETER": name}``: ``as_of`` is the run's as-of date."""
 SEVERITIES = ("critical", "warning")

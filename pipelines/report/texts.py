@@ -18,7 +18,7 @@ from typing import Any
 
 from pipelines.report.rule_texts import RULES_VI
 from pipelines.report.summary import province_most_failing, runs_for_trend, top_rules
-from pipelines.rules import RULES
+from pipelines.rules import DIMENSIONS, RULES
 
 __all__ = [
     "DIMENSIONS",
@@ -40,8 +40,6 @@ __all__ = [
     "what_to_do",
 ]
 
-DIMENSIONS = ("dung", "du", "sach", "song")
-"""The four words in their fixed order."""
 
 _DIM = {
     "vi": {"dung": "đúng", "du": "đủ", "sach": "sạch", "song": "sống", "score": "điểm chung"},

@@ -14,26 +14,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.rules import RULES, rule_id
+from pipelines.rules import rule_id
 from pipelines.score import empty_tally, rule_tally
-from pipelines.validate import FINDINGS_SCHEMA
+from pipelines.validate import FINDINGS_SCHEMA, finding_rows
 
 __all__ = ["link_findings", "link_tally"]
-
-
-def _rows(frame: pl.DataFrame, rule: str, column: str, value: pl.Expr) -> pl.DataFrame:
-    r = RULES[rule]
-    return frame.select(
-        "source",
-        "record_id",
-        "person_id",
-        pl.lit(rule).alias("rule"),
-        pl.lit(r.dimension).alias("dimension"),
-        pl.lit(column).alias("column"),
-        value.cast(pl.String).alias("value"),
-        pl.lit(r.message.replace("{column}", column)).alias("message"),
-        pl.col("province_code").cast(pl.String),
-    )
 
 
 def link_findings(links: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -58,7 +43,7 @@ def link_findings(links: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> pl.Da
             # a birth without its child in the register is its own rule (reconcile stage)
             orphans = orphans.filter(pl.col("event_type").fill_null("") != "birth")
         parts.append(
-            _rows(orphans, rule_id("link.no_resident"), "person_id", pl.col("personal_id"))
+            finding_rows(orphans, rule_id("link.no_resident"), "person_id", pl.col("personal_id"))
         )
         if source == "insurance" and "insurance_code" in frame.columns:
             several = frame.filter(
@@ -71,7 +56,7 @@ def link_findings(links: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> pl.Da
                 )
             )
             parts.append(
-                _rows(
+                finding_rows(
                     several,
                     rule_id("insurance_code.several_per_person"),
                     "insurance_code",
