@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,6 +41,65 @@ def config_option(fn: F) -> F:
 def quiet_option(fn: F) -> F:
     """Add the ``--quiet`` option that silences progress lines."""
     return click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")(fn)
+
+
+def debug_option(fn: F) -> F:
+    """Add the ``--debug`` option: print the (masked) traceback of an internal error."""
+    return click.option(
+        "--debug",
+        is_flag=True,
+        help="On an internal error also print the traceback (values masked).",
+    )(fn)
+
+
+def wait_option(fn: F) -> F:
+    """Add the ``--wait`` option: wait for another command writing the same folder."""
+    return click.option(
+        "--wait",
+        is_flag=True,
+        help="If another dancu command is writing the same folder, wait for it instead of "
+        "stopping with exit code 2.",
+    )(fn)
+
+
+@contextmanager
+def guarded(command: str, out: Path, progress: Progress, debug: bool) -> Iterator[None]:
+    """Turn errors into exit codes and plain messages.
+
+    dancu's own errors exit 2 with their message; anything else is a bug: exit 3, one plain
+    line, and a masked crash report beside ``out``.
+    """
+    try:
+        yield
+    except DancuError as exc:
+        fail(exc)
+    except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        raise
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: the last good outputs in {out} are untouched", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        from pipelines.crash import crash_report_text, write_crash_report
+
+        stage = progress.current
+        text = crash_report_text(exc, command, stage, sys.argv[1:])
+        report = write_crash_report(out, text)
+        where = f"in stage '{stage}'" if stage else "before any stage started"
+        if stage is None and progress.last:
+            where = f"after stage '{progress.last}'"
+        if debug:
+            click.echo(text, err=True)
+        click.echo(
+            f"error: internal error {where} ({type(exc).__name__}); the last good outputs in "
+            f"{out} are untouched. "
+            + (
+                f"Crash report (values masked) for the dancu developers: {report}"
+                if report
+                else "The crash report could not be written; run again with --debug"
+            ),
+            err=True,
+        )
+        sys.exit(3)
 
 
 def build_config(config_path: Path | None) -> Config:
@@ -111,7 +171,8 @@ def cli() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("data/raw"),
     show_default=True,
-    help="Folder for the raw files; ground truth goes to OUT/_truth/.",
+    help="Folder for the raw files (new, empty, or written by an earlier `dancu generate`); "
+    "ground truth goes to OUT/_truth/.",
 )
 @click.option("--residents", type=click.IntRange(min=1), default=None, help="Number of people.")
 @click.option("--seed", type=int, default=None, help="Random seed (same seed, same files).")
@@ -125,6 +186,8 @@ def cli() -> None:
 )
 @config_option
 @quiet_option
+@wait_option
+@debug_option
 def generate(
     out: Path,
     residents: int | None,
@@ -133,6 +196,8 @@ def generate(
     rates: tuple[str, ...],
     config_path: Path | None,
     quiet: bool,
+    wait: bool,
+    debug: bool,
 ) -> None:
     """Write synthetic raw registers and their ground truth.
 
@@ -141,6 +206,8 @@ def generate(
         dancu generate --out data/raw --residents 100000 --seed 42 --rate legacy_phone=0.05
     """
     from pipelines.generate import run_generate
+    from pipelines.io.guard import replacing
+    from pipelines.io.outdir import write_marker
 
     cfg = build_config(config_path)
     gen = cfg.generate
@@ -151,10 +218,13 @@ def generate(
         as_of=parse_date(as_of, "--as-of") or gen.as_of,
         rates=parse_rates(rates, gen.rates),
     )
-    try:
-        summary = run_generate(out, gen, Progress(enabled=not quiet))
-    except DancuError as exc:
-        fail(exc)
+    progress = Progress(enabled=not quiet)
+    with (
+        guarded("generate", out, progress, debug),
+        replacing(out, "generate", wait=wait, note=progress.info),
+    ):
+        summary = run_generate(out, gen, progress)
+        write_marker(out, "generate", f"seed-{gen.seed}")
     for source, path in summary.files.items():
         click.echo(f"{source:<13} {summary.rows[source]:>10,} rows  {path}")
     click.echo(f"ground truth  {out / '_truth'}  ({summary.seconds:.1f} s)")
@@ -173,7 +243,9 @@ def generate(
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("data/clean"),
     show_default=True,
-    help="Output folder; replaced atomically when the run succeeds.",
+    help="Output folder: new, empty, or one an earlier `dancu clean` wrote; replaced "
+    "atomically when the run succeeds (history/ is kept). Never --raw, inside it or "
+    "containing it.",
 )
 @click.option("--as-of", "as_of", default=None, help="Reference date YYYY-MM-DD (default today).")
 @click.option(
@@ -184,6 +256,8 @@ def generate(
 )
 @config_option
 @quiet_option
+@wait_option
+@debug_option
 def clean(
     raw: Path,
     out: Path,
@@ -191,12 +265,17 @@ def clean(
     lang: str | None,
     config_path: Path | None,
     quiet: bool,
+    wait: bool,
+    debug: bool,
 ) -> None:
     """Run the pipeline on the raw registers and write the clean outputs.
 
     Ends with the four scores (đúng, đủ, sạch, sống) per register and the path of the
-    HTML report. Exit code 0 when the run completes (whatever the data quality), 2 when
-    the input cannot be used; the message names the file, column or line.
+    HTML report. Exit code 0 when the run completes (whatever the data quality); 2 when
+    the input cannot be used (the message names the file, column or line), when --out
+    holds files dancu did not write, or when another run is writing it; 3 on an internal
+    error: the last good outputs stay untouched and a crash report (values masked) is
+    written beside the output folder, OUT.crash-<time>.txt.
 
     Example:
 
@@ -211,10 +290,9 @@ def clean(
         cfg = dataclasses.replace(cfg, clean=dataclasses.replace(cfg.clean, as_of=date))
     if lang is not None:
         cfg = dataclasses.replace(cfg, clean=dataclasses.replace(cfg.clean, lang=lang))
-    try:
-        result = run_clean(raw, out, cfg, Progress(enabled=not quiet))
-    except DancuError as exc:
-        fail(exc)
+    progress = Progress(enabled=not quiet)
+    with guarded("clean", out, progress, debug):
+        result = run_clean(raw, out, cfg, progress, wait=wait)
     click.echo(summary_table(result.manifest))
     click.echo("")
     click.echo(scores_table(result.scorecard))
@@ -245,7 +323,10 @@ def clean(
     help="Also write the figures as JSON to this file.",
 )
 @config_option
-def evaluate(out: Path, truth: Path, json_path: Path | None, config_path: Path | None) -> None:
+@debug_option
+def evaluate(
+    out: Path, truth: Path, json_path: Path | None, config_path: Path | None, debug: bool
+) -> None:
     """Score a run's person_id and findings against ground truth.
 
     Prints pairwise precision, recall and F1 of person_id (overall, within and across
@@ -260,10 +341,8 @@ def evaluate(out: Path, truth: Path, json_path: Path | None, config_path: Path |
     from pipelines.evaluate.report import evaluation, evaluation_text
 
     cfg = build_config(config_path)
-    try:
+    with guarded("evaluate", out, Progress(enabled=False), debug):
         result = evaluation(out, truth, cfg.resolve)
-    except DancuError as exc:
-        fail(exc)
     click.echo(evaluation_text(result))
     if json_path is not None:
         data = {k: v for k, v in result.items() if k != "findings_report"}
@@ -286,7 +365,11 @@ def evaluate(out: Path, truth: Path, json_path: Path | None, config_path: Path |
 )
 @config_option
 @quiet_option
-def report(out: Path, lang: str | None, config_path: Path | None, quiet: bool) -> None:
+@wait_option
+@debug_option
+def report(
+    out: Path, lang: str | None, config_path: Path | None, quiet: bool, wait: bool, debug: bool
+) -> None:
     """Re-render reports/scorecard.md and reports/scorecard.html from a run's outputs.
 
     Reads OUT/scorecard.json, OUT/history/ and OUT/findings.parquet; the HTML page needs no
@@ -296,14 +379,16 @@ def report(out: Path, lang: str | None, config_path: Path | None, quiet: bool) -
 
         dancu report --out data/clean --lang en
     """
+    from pipelines.io.guard import adding_to
     from pipelines.report.render import render_reports
 
     cfg = build_config(config_path)
     progress = Progress(enabled=not quiet)
-    try:
+    with (
+        guarded("report", out, progress, debug),
+        adding_to(out, "report", wait=wait, note=progress.info),
+    ):
         paths = render_reports(out, lang or cfg.clean.lang)
-    except DancuError as exc:
-        fail(exc)
     progress.info(f"reports written in {out / 'reports'}")
     for path in paths:
         click.echo(path)
@@ -333,6 +418,8 @@ def report(out: Path, lang: str | None, config_path: Path | None, quiet: bool) -
 )
 @config_option
 @quiet_option
+@wait_option
+@debug_option
 def email(
     out: Path,
     to: tuple[str, ...],
@@ -340,6 +427,8 @@ def email(
     lang: str | None,
     config_path: Path | None,
     quiet: bool,
+    wait: bool,
+    debug: bool,
 ) -> None:
     """Build the weekly scorecard e-mail; write it as .eml, send it with --send.
 
@@ -354,12 +443,15 @@ def email(
         DANCU_SMTP_PASSWORD=… dancu email --out data/clean --send --to lanh.dao@example.gov.vn
     """
     from pipelines.email.command import run_email
+    from pipelines.io.guard import adding_to
 
     cfg = build_config(config_path)
-    try:
+    progress = Progress(enabled=not quiet)
+    with (
+        guarded("email", out, progress, debug),
+        adding_to(out, "email", wait=wait, note=progress.info),
+    ):
         result = run_email(out, cfg.email, to=to, send=send, lang=lang or cfg.clean.lang)
-    except DancuError as exc:
-        fail(exc)
     if not quiet or not result.ok:
         for line in result.lines():
             click.echo(line)
@@ -391,8 +483,16 @@ def email(
 )
 @config_option
 @quiet_option
+@wait_option
+@debug_option
 def gate(
-    out: Path, accept: bool, suites_dir: Path | None, config_path: Path | None, quiet: bool
+    out: Path,
+    accept: bool,
+    suites_dir: Path | None,
+    config_path: Path | None,
+    quiet: bool,
+    wait: bool,
+    debug: bool,
 ) -> None:
     """Refuse or pass a run: GX suites, [gate] thresholds and regression vs the accepted run.
 
@@ -407,18 +507,15 @@ def gate(
     """
     from pipelines.gate import run_gate
     from pipelines.gate.summary import checks_table, verdict
+    from pipelines.io.guard import adding_to
 
     cfg = build_config(config_path)
-    try:
-        result = run_gate(
-            out,
-            cfg.gate,
-            suites_dir=suites_dir,
-            accept=accept,
-            progress=Progress(enabled=not quiet),
-        )
-    except DancuError as exc:
-        fail(exc)
+    progress = Progress(enabled=not quiet)
+    with (
+        guarded("gate", out, progress, debug),
+        adding_to(out, "gate", wait=wait, note=progress.info),
+    ):
+        result = run_gate(out, cfg.gate, suites_dir=suites_dir, accept=accept, progress=progress)
     click.echo(checks_table(result.checks))
     click.echo("")
     click.echo(f"{verdict(result.checks)} ({result.seconds:.1f} s)")

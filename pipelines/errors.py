@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["DancuError", "InputError", "OutputError"]
+__all__ = [
+    "ContractError",
+    "DancuError",
+    "InputError",
+    "OutputError",
+    "OutputFolderError",
+    "RunLockedError",
+]
 
 
 class DancuError(Exception):
@@ -24,3 +31,24 @@ class InputError(DancuError):
 
 class OutputError(DancuError):
     """The outputs could not be written, or the run's row accounting does not reconcile."""
+
+
+class OutputFolderError(DancuError):
+    """``--out`` is not a folder dancu may write: someone else's files, or the raw folder.
+
+    Example:
+        >>> OutputFolderError("x").exit_code
+        2
+    """
+
+
+class RunLockedError(DancuError):
+    """Another dancu command is writing the same output folder."""
+
+
+class ContractError(RuntimeError):
+    """A stage's output breaks the frame contract of the next stage: a bug in dancu.
+
+    Not a :class:`DancuError`: the command ends as an internal error (exit code 3, crash
+    report). The message says where and how often, never which values.
+    """

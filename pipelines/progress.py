@@ -26,6 +26,10 @@ class Progress:
     def __init__(self, stream: TextIO | None = None, enabled: bool = True) -> None:
         self.stream = stream
         self.enabled = enabled
+        self.current: str | None = None
+        """The step running now (left set when a step fails: where a crash happened)."""
+        self.last: str | None = None
+        """The last step that finished."""
 
     def info(self, message: str) -> None:
         """Print a free-form progress line."""
@@ -35,10 +39,13 @@ class Progress:
     @contextmanager
     def step(self, name: str) -> Iterator[Callable[[str], None]]:
         """Context manager timing one step; yields a function to add a detail line."""
+        outer = self.current
+        self.current = name
         self.info(f"… {name}")
         start = time.perf_counter()
         yield lambda detail: self.info(f"    {detail}")
         self.info(f"✓ {name} ({time.perf_counter() - start:.1f} s)")
+        self.current, self.last = outer, name
 
 
 def silent() -> Progress:

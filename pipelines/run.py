@@ -21,9 +21,10 @@ import pandera.polars as pa
 import polars as pl
 
 from pipelines.config import Config
-from pipelines.errors import OutputError
+from pipelines.errors import ContractError, OutputError
 from pipelines.ingest import empty_quarantine, ingest, map_headers
 from pipelines.io import atomic_output, find_inputs, read_source, write_json, write_parquet
+from pipelines.io.guard import replacing
 from pipelines.manifest import (
     InputInfo,
     StageRecord,
@@ -32,6 +33,7 @@ from pipelines.manifest import (
     package_versions,
     run_id_for,
 )
+from pipelines.privacy import schema_errors_summary
 from pipelines.progress import Progress
 from pipelines.reconcile import reconciled_with_tally
 from pipelines.report.history import load_history, previous_scorecard, write_history
@@ -107,7 +109,8 @@ def _standardise_source(
     try:
         RAW_MODELS[source].validate(kept, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise OutputError(f"ingested {source} breaks the raw contract:\n{exc}") from None
+        summary = schema_errors_summary(exc)
+        raise ContractError(f"ingested {source} breaks the raw contract:\n{summary}") from None
     with progress.step(f"standardise {source}"):
         start = time.perf_counter()
         std = standardised(kept.lazy(), source, as_of, convention).collect()
@@ -202,14 +205,19 @@ def _scorecard(
     return scorecard(record_index(frames), findings, tally, quarantined, meta, names)
 
 
-def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResult:
+def run_clean(
+    raw: Path, out: Path, cfg: Config, progress: Progress, *, wait: bool = False
+) -> RunResult:
     """Run the clean pipeline on the files in ``raw`` and replace ``out`` atomically.
 
     Writes ``<source>.parquet`` per present source, ``links.parquet``,
     ``quarantine.parquet`` (always, possibly empty) and ``manifest.json``; keeps
-    ``out/history/``. Raises :class:`~pipelines.errors.InputError` for unusable input and
-    :class:`~pipelines.errors.OutputError` when writing fails or rows do not reconcile; in
-    both cases the previous ``out`` is unchanged.
+    ``out/history/``. Holds the lock of ``out`` for the whole run (``wait``: wait for
+    another run instead of failing) and first checks that dancu may replace ``out``
+    (:mod:`pipelines.io.guard`). Raises :class:`~pipelines.errors.InputError` for unusable
+    input, :class:`~pipelines.errors.OutputFolderError` for an ``out`` that is not dancu's
+    and :class:`~pipelines.errors.OutputError` when writing fails or rows do not reconcile;
+    in every case the previous ``out`` is unchanged.
 
     Example:
         >>> from pipelines.config import Config
@@ -219,6 +227,11 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
         >>> sorted(res.manifest["outputs"])  # doctest: +SKIP
         ['links.parquet', 'quarantine.parquet', 'residents.parquet']
     """
+    with replacing(out, "clean", raw=raw, wait=wait, note=progress.info):
+        return _run_clean(raw, out, cfg, progress)
+
+
+def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResult:
     started = time.perf_counter()
     as_of = cfg.run_as_of()
     inputs = find_inputs(raw)
@@ -288,7 +301,7 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
     )
 
     outputs: dict[str, int] = {}
-    with atomic_output(out, run_id) as tmp:
+    with atomic_output(out, run_id, "clean", progress.info) as tmp:
         with progress.step("write outputs"):
             for source, frame in frames.items():
                 kept = frame.rename({"_row": "source_row"})

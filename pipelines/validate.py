@@ -23,7 +23,8 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from pipelines.errors import OutputError
+from pipelines.errors import ContractError
+from pipelines.privacy import schema_errors_summary
 from pipelines.rules import RULES
 from pipelines.score import TALLY_SCHEMA, empty_tally
 from schemas.standardised import STALE_BEFORE, RuleCheck, checks_for, rule_schema, typed_schema
@@ -137,11 +138,11 @@ def _tally(
 
 
 def _contract_errors(fc: pl.DataFrame, source: str) -> None:
-    """Raise OutputError for failures that are not data rules (dancu defects)."""
+    """Raise ContractError for failures that are not data rules (dancu defects)."""
     bad = fc.filter(pl.col("index").is_null() | ~pl.col("check").str.contains("@", literal=True))
     if bad.height:
         checks = ", ".join(sorted({f"{c} ({k})" for c, k in bad.select("column", "check").rows()}))
-        raise OutputError(f"standardised {source} breaks its typed contract: {checks}")
+        raise ContractError(f"standardised {source} breaks its typed contract: {checks}")
 
 
 def _findings(df: pl.DataFrame, fc: pl.DataFrame) -> pl.DataFrame:
@@ -235,5 +236,7 @@ def validated_with_tally(
     try:
         typed_schema(source, clean.columns).validate(clean, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise OutputError(f"clean {source} breaks its typed contract:\n{exc}") from None
+        raise ContractError(
+            f"clean {source} breaks its typed contract:\n{schema_errors_summary(exc)}"
+        ) from None
     return clean, findings, tally

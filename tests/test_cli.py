@@ -82,10 +82,10 @@ def test_clean_on_empty_folder_exits_2_with_message(tmp_path: Path) -> None:
 
 
 def test_clean_missing_column_exit_2_names_file_and_column(tmp_path: Path) -> None:
-    (tmp_path / "residents.csv").write_text("record_id,gender\nR1,Nam\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        cli, ["clean", "--raw", str(tmp_path), "--out", str(tmp_path / "o")]
-    )
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "residents.csv").write_text("record_id,gender\nR1,Nam\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["clean", "--raw", str(raw), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "residents.csv" in result.output
     assert "full_name" in result.output

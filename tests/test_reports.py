@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import cli
+from pipelines.io.outdir import write_marker
 from pipelines.report.history import write_history
 from pipelines.report.html import scorecard_html
 from pipelines.report.markdown import scorecard_markdown
@@ -431,6 +432,7 @@ def test_cli_report_renders_from_an_output_folder(tmp_path: Path) -> None:
     write_history(card, tmp_path)
     (tmp_path / "scorecard.json").write_text(json.dumps(card, ensure_ascii=False), "utf-8")
     make_findings().write_parquet(tmp_path / "findings.parquet")
+    write_marker(tmp_path, "clean", "run")  # as `dancu clean` leaves its folder
     result = CliRunner().invoke(cli, ["report", "--out", str(tmp_path), "--lang", "en", "-q"])
     assert result.exit_code == 0, result.output
     html_text = (tmp_path / "reports" / "scorecard.html").read_text(encoding="utf-8")

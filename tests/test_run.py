@@ -12,7 +12,7 @@ import pytest
 
 import pipelines.run as run_module
 from pipelines.config import CleanConfig, Config
-from pipelines.errors import InputError, OutputError
+from pipelines.errors import InputError, OutputError, OutputFolderError
 from pipelines.progress import Progress, silent
 from pipelines.run import run_clean
 
@@ -58,6 +58,7 @@ def test_outputs_and_manifest_reconcile(tmp_path: Path, raw: Path, cfg: Config) 
     result = run_clean(raw, out, cfg, silent())
     assert result.out == out
     assert sorted(p.name for p in out.iterdir()) == [
+        ".dancu-output",
         "findings.parquet",
         "history",
         "insurance.parquet",
@@ -167,7 +168,7 @@ def test_outputs_are_byte_identical_across_runs(tmp_path: Path, raw: Path, cfg: 
         k for k in b if not k.startswith("history/")
     }
     # the manifest and the scorecard carry the time they were generated; all else is equal
-    timed = {"manifest.json", "scorecard.json"}
+    timed = {"manifest.json", "scorecard.json", ".dancu-output"}
     for name in a:
         if name not in timed and not name.startswith("history/"):
             assert a[name] == b[name], name
@@ -203,7 +204,8 @@ def test_failed_run_leaves_previous_output_untouched(
         run_clean(raw, out, cfg, silent())
     assert calls["n"] == 2
     assert _files(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean", "raw"]  # no tmp folder left
+    # no work folder left; the lock file beside the folder is kept (empty) for the next run
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".clean.lock", "clean", "raw"]
 
 
 def test_input_error_leaves_previous_output_untouched(
@@ -223,13 +225,23 @@ def test_history_survives_a_new_run(tmp_path: Path, raw: Path, cfg: Config) -> N
     run_clean(raw, out, cfg, silent())
     (out / "history").mkdir(exist_ok=True)
     (out / "history" / "scorecard-2026-11-15.json").write_text('{"score": 90}')
-    (out / "stale.txt").write_text("from an old run")
     (out / ".gitkeep").write_text("")  # the repo's placeholder in data/clean/
     run_clean(raw, out, cfg, silent())
     assert (out / "history" / "scorecard-2026-11-15.json").read_text() == '{"score": 90}'
-    assert not (out / "stale.txt").exists()
     assert (out / ".gitkeep").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean", "raw"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".clean.lock", "clean", "raw"]
+
+
+def test_a_file_dancu_did_not_write_stops_the_run_and_stays(
+    tmp_path: Path, raw: Path, cfg: Config
+) -> None:
+    out = tmp_path / "clean"
+    run_clean(raw, out, cfg, silent())
+    (out / "notes.txt").write_text("my notes")
+    before = _files(out)
+    with pytest.raises(OutputFolderError, match=r"notes\.txt, which dancu did not write"):
+        run_clean(raw, out, cfg, silent())
+    assert _files(out) == before
 
 
 def test_accounting_mismatch_raises_output_error(

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from pipelines.cli import cli
 from pipelines.config import EmailConfig
+from pipelines.io.outdir import write_marker
 from pipelines.report.history import write_history
 
 USER, PASSWORD = "dancu-mailer", "đúng-mật-khẩu"  # not ASCII: logs in with UTF-8 AUTH PLAIN
@@ -108,6 +109,7 @@ def write_run(out: Path, card: dict[str, Any], earlier: Sequence[dict[str, Any]]
     (out / "scorecard.json").write_text(json.dumps(card, ensure_ascii=False), encoding="utf-8")
     for c in [*earlier, card]:
         write_history(c, out)
+    write_marker(out, "clean", str(card.get("run_id", "test")))  # as `dancu clean` leaves it
     return out
 
 

@@ -13,6 +13,7 @@ import polars as pl
 from email_fixtures import Server, dancu_email, everything, make_card, rule, write_run
 
 from pipelines.email.outbox import read_eml
+from pipelines.io.outdir import write_marker
 from pipelines.report.render import render_reports
 
 IDS = ["001203012345", "079188001234", "031095004321"]
@@ -33,6 +34,7 @@ def run_with_personal_data(out: Path) -> Path:
     findings = pl.DataFrame(rows, schema=["source", "record_id", "rule", "value"], orient="row")
     findings.write_parquet(out / "findings.parquet")
     render_reports(out)  # reports/scorecard.md and .html, with masked examples
+    write_marker(out, "clean", "run-privacy")
     return out
 
 

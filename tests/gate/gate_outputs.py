@@ -14,6 +14,8 @@ from typing import Any
 
 import polars as pl
 
+from pipelines.io.outdir import write_marker
+
 AS_OF = "2026-11-22"
 IDS = ["001090012345", "001185054321", "001045098765"]
 PHONES = ["0912345678", "0388123456", "02438251234"]
@@ -191,4 +193,5 @@ def write_outputs(out: Path, card: dict[str, Any] | None = None, **frames: pl.Da
     text = json.dumps(card or scorecard(), ensure_ascii=False, indent=2)
     (out / "scorecard.json").write_text(text, encoding="utf-8")
     (out / "manifest.json").write_text(json.dumps({"run_id": "run1", "as_of": AS_OF}))
+    write_marker(out, "clean", "run1")  # as `dancu clean` leaves it
     return out
