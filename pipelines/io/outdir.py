@@ -245,13 +245,11 @@ def unexpected_entries(folder: Path, command: str) -> tuple[list[str], list[str]
             elif file_stamp(folder / rel) != marker.files[rel]:
                 changed.append(rel)
         return foreign, changed
-    names = sorted(
-        p.name for p in folder.iterdir() if p.name not in (*KEEP_FILES, MARKER, WORK_MARKER)
+    entries = sorted(
+        p for p in folder.iterdir() if p.name not in (*KEEP_FILES, MARKER, WORK_MARKER)
     )
-    owned = _legacy_owned(folder, command)
-    if owned is None:
-        return names, []
-    return [n for n in names if n not in owned], []
+    owned = _legacy_owned(folder, command) or set()
+    return [p.name + ("/" if p.is_dir() else "") for p in entries if p.name not in owned], []
 
 
 def _listing(items: Sequence[str]) -> str:
@@ -380,10 +378,12 @@ def _link_tree(src: Path, dst: Path) -> None:
 
 
 def _free_name(folder: Path, rel: str, run_id: str) -> Path:
-    target = folder / rel
-    if not target.exists() and not target.is_symlink():
-        return target
-    return folder / f"{rel}.kept-{run_id}"
+    """Return ``folder/rel``, or ``rel.kept-<run>`` (``-2``, ``-3``…) if that is taken."""
+    target, n = folder / rel, 1
+    while target.exists() or target.is_symlink():
+        n += 1
+        target = folder / (f"{rel}.kept-{run_id}" + (f"-{n - 1}" if n > 2 else ""))
+    return target
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -393,10 +393,11 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def _carry(old: Path, new: Path, run_id: str, note: Callable[[str], None]) -> dict[str, Path]:
+def _carry(old: Path, new: Path, run_id: str, note: Callable[[str], None]) -> dict[str, str]:
     """Link kept folders, keep files and anything dancu did not write into ``new``.
 
-    Returns where each such file of ``old`` now also lives.
+    Returns, per such file of ``old``, its path relative to ``new`` (folders are swapped
+    after this, so only relative paths stay true).
     """
     for name in KEPT_DIRS:
         if (old / name).is_dir():
@@ -406,12 +407,12 @@ def _carry(old: Path, new: Path, run_id: str, note: Callable[[str], None]) -> di
             _link_tree(old / name, new / name)
     marker = read_marker(old)
     foreign, changed = unexpected_entries(old, marker.command if marker else "clean")
-    carried: dict[str, Path] = {}
+    carried: dict[str, str] = {}
     for rel in [*foreign, *changed]:
         target = _free_name(new, rel, run_id)
         _link_tree(old / rel, target)
-        carried[rel] = target
-        note(f"kept {rel} (dancu did not write it, or it changed since) as {target.name}")
+        carried[rel] = target.relative_to(new).as_posix()
+        note(f"kept {rel} (dancu did not write it, or it changed since) as {carried[rel]}")
     return carried
 
 
@@ -423,7 +424,7 @@ def _prune_empty(folder: Path) -> None:
 
 
 def _remove_old(
-    old: Path, new: Path, carried: dict[str, Path], run_id: str, note: Callable[[str], None]
+    old: Path, new: Path, carried: dict[str, str], run_id: str, note: Callable[[str], None]
 ) -> None:
     """Remove the previous output folder ``old``, deleting only what dancu wrote.
 
@@ -437,7 +438,7 @@ def _remove_old(
             if file_stamp(path) == recorded:
                 path.unlink()
     for rel, target in carried.items():
-        if _same(old / rel, target):
+        if _same(old / rel, new / target):
             (old / rel).unlink()
     for name in (*KEPT_DIRS, *KEEP_FILES):
         src = old / name
