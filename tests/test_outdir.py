@@ -289,9 +289,8 @@ def test_wait_waits_for_the_other_run(tmp_path: Path) -> None:
     thread = threading.Thread(target=holder)
     thread.start()
     held.wait()
-    with pytest.raises(RunLockedError):
-        with output_lock(out, "report"):
-            pass
+    with pytest.raises(RunLockedError), output_lock(out, "report"):
+        pass
     notes: list[str] = []
     with output_lock(out, "report", wait=True, note=notes.append):
         got = time.monotonic()
