@@ -452,10 +452,10 @@ def _remove_old(
             path.unlink()
     (old / MARKER).unlink(missing_ok=True)
     _prune_empty(old)
-    for path in sorted(old.iterdir()):
-        target = _free_name(new, path.name, run_id)
-        path.rename(target)
-        note(f"kept {path.name} (dancu did not write it) as {target.name}")
+    for leftover in sorted(old.iterdir()):
+        free = _free_name(new, leftover.name, run_id)
+        leftover.rename(free)
+        note(f"kept {leftover.name} (dancu did not write it) as {free.name}")
     old.rmdir()
 
 
