@@ -254,6 +254,13 @@ def generate(
     default=None,
     help="Language of the reports and worklists (default: [clean] lang, vi).",
 )
+@click.option(
+    "--sheet",
+    default=None,
+    metavar="NAME",
+    help="Read only this sheet of .xlsx inputs (default: every sheet with a recognisable "
+    "header row).",
+)
 @config_option
 @quiet_option
 @wait_option
@@ -263,6 +270,7 @@ def clean(
     out: Path,
     as_of: str | None,
     lang: str | None,
+    sheet: str | None,
     config_path: Path | None,
     quiet: bool,
     wait: bool,
@@ -290,6 +298,8 @@ def clean(
         cfg = dataclasses.replace(cfg, clean=dataclasses.replace(cfg.clean, as_of=date))
     if lang is not None:
         cfg = dataclasses.replace(cfg, clean=dataclasses.replace(cfg.clean, lang=lang))
+    if sheet is not None:
+        cfg = dataclasses.replace(cfg, clean=dataclasses.replace(cfg.clean, sheet=sheet))
     progress = Progress(enabled=not quiet)
     with guarded("clean", out, progress, debug):
         result = run_clean(raw, out, cfg, progress, wait=wait)

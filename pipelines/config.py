@@ -101,6 +101,9 @@ class CleanConfig:
     gender_numeric: GenderNumeric = field(default_factory=GenderNumeric)
     lang: str = "vi"
     """Language of the reports and worklists: ``vi`` (default) or ``en``."""
+    sheet: str | None = None
+    """The one sheet to read in ``.xlsx`` inputs (``--sheet``); default: every sheet whose
+    header row is recognisable."""
 
 
 @dataclass(frozen=True)

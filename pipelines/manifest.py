@@ -50,6 +50,9 @@ class InputInfo:
     """Raw header → canonical column, for recognised headers."""
     extra_columns: list[str]
     encoding: str | None = None
+    """Text encoding of a CSV file (``utf-8``, ``utf-16-le``, ``windows-1258``, ``tcvn3``…)."""
+    layout: dict[str, Any] = field(default_factory=dict)
+    """Header row, sheets read, rows skipped (title lines, footers) and why, ignored columns."""
 
 
 @dataclass(frozen=True)

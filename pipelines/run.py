@@ -133,7 +133,7 @@ def _ingest_source(source: str, path: Path, cfg: Config, progress: Progress) -> 
     """Read, ingest, standardise and validate one source; only counts reach the progress."""
     with progress.step(f"ingest {source}") as detail:
         start = time.perf_counter()
-        table = read_source(source, path)
+        table = read_source(source, path, cfg.clean.sheet)
         read_seconds = time.perf_counter() - start
         rows_in = table.frame.height
         headers = map_headers(table.frame.columns, source, path.name)
@@ -157,6 +157,7 @@ def _ingest_source(source: str, path: Path, cfg: Config, progress: Progress) -> 
         columns=dict(headers.rename),
         extra_columns=list(headers.extra),
         encoding=table.encoding,
+        layout=table.layout,
     )
     stages = [
         StageRecord("read", source, rows_in, rows_in, 0, round(read_seconds, 3)),

@@ -226,11 +226,19 @@ def _address_checks(columns: set[str]) -> Iterable[RuleCheck]:
             "ward",
             ~status.is_in(["legacy_ambiguous", "ambiguous_ward"]),
         )
+    # one rule, reported on the unit that was superseded (the highest one written in a
+    # pre-2025 form); the province check judges every record, the others only their failures
+    superseded = pl.col("address_superseded")
     yield RuleCheck(
-        rule_id("address.superseded_unit"),
-        "province",
-        ~status.is_in(["legacy_mapped", "legacy_ambiguous"]),
+        rule_id("address.superseded_unit"), "province", superseded.fill_null("") != "province"
     )
+    for unit in ("district", "ward"):
+        if unit in columns:
+            yield RuleCheck(
+                rule_id("address.superseded_unit"),
+                unit,
+                pl.when(superseded == unit).then(pl.lit(False)),
+            )
 
 
 def _resident_checks() -> Iterable[RuleCheck]:

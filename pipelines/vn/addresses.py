@@ -9,6 +9,11 @@ triples are materialised once and resolved eagerly inside the lazy plan (one
 district and ward text, the current-ward match per distinct (province, ward) keys, and the
 legacy search only for the keys that can need it (a district given, or no unique current match).
 
+``address_superseded`` names the highest unit written in a pre-2025 form, whatever the status:
+``province`` (a province merged away in 2025, e.g. "Bình Dương"), ``district`` (any district:
+the level was abolished on 1 July 2025) or ``ward`` (an old ward, mapped or split); null when the
+address is written in current units only.
+
 ``address_unit_status``:
 
 * ``current`` — the (province, ward) pair names one current commune.
@@ -78,6 +83,7 @@ OUTPUT_COLUMNS: Final[tuple[str, ...]] = (
     "legacy_province_code",
     "legacy_district_code",
     "legacy_ward_code",
+    "address_superseded",
 )
 
 # keys of one distinct normalised address
@@ -361,6 +367,14 @@ def _resolve(keys: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("_leg_pc")),
         legacy_district_code=pl.when(use_leg).then(pl.col("legacy_district_code")),
         legacy_ward_code=pl.when(use_leg).then(pl.col("legacy_ward_code")),
+        address_superseded=pl.when(
+            has_p & pl.col("_cur_pc").is_null() & pl.col("_leg_pc").is_not_null()
+        )
+        .then(pl.lit("province"))
+        .when(has_d)
+        .then(pl.lit("district"))
+        .when(use_leg)
+        .then(pl.lit("ward")),
     ).collect()
 
 
