@@ -33,7 +33,7 @@ def _frames(exc: BaseException) -> list[str]:
     lines: list[str] = []
     for frame in traceback.extract_tb(exc.__traceback__):
         lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
-        if frame.line:
+        if frame.line:  # masked too: code run from a string (eval, doctest) may hold data
             lines.append(f"    {redacted(frame.line.strip())}")
     return lines
 

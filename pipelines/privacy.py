@@ -9,7 +9,8 @@ can look like:
   BHXH codes, ``19900503``) keep their first 3 and last 2 digits: ``001*******45``;
 * dates (``05/03/1987``, ``1987-03-05``) become ``**/**/****``;
 * e-mail addresses keep their domain: ``***@example.gov.vn``;
-* words with Vietnamese letters keep their first letter: ``N*** V** A*``;
+* words with Vietnamese letters, and runs of two or more capitalised words (an unaccented
+  name), keep their first letters: ``N*** V** A*``;
 * anything in quotes or backticks that is not a known identifier (a column name, a data type,
   a register) is masked as a whole.
 
@@ -32,8 +33,16 @@ __all__ = ["SAFE_WORDS", "redacted"]
 _DIGITS: Final = re.compile(r"\d(?:[ .\-]?\d){5,}")
 _DATE: Final = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b")
 _EMAIL: Final = re.compile(r"[\w.+\-]+@([\w\-]+\.[\w.\-]+)")
-_QUOTED: Final = re.compile(r"""(['"`])([^'"`\n]{1,200})\1""")
+_QUOTED: Final[tuple[re.Pattern[str], ...]] = (
+    re.compile(r"(`)([^`]{1,300})`"),
+    re.compile(r'(")([^"]{1,300})"'),
+    re.compile(r"(?<![^\W\d_])(')([^']{1,300})'(?![^\W\d_])"),
+)
+"""Backticks (Polars quotes values so), double quotes, then single quotes that are not
+apostrophes (``it's``): each span is judged whole, whatever other quotes it holds."""
 _WORD: Final = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NAME_RUN: Final = re.compile(r"\b[A-Z][A-Za-z]*(?:[ ]+[A-Z][A-Za-z]*)+\b")
+"""Two or more capitalised words in a row: an unaccented name (``Nguyen Van An``)."""
 _SLOT: Final = 0xF0000  # private-use code points stand in for text kept as it is
 _SLOTS: Final = re.compile("[\U000f0000-\U000ffffd]")
 
@@ -74,11 +83,16 @@ def _mask_word(match: re.Match[str]) -> str:
     return word[:1] + "*" * min(len(word) - 1, 3)
 
 
+def _initial(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return word[:1] + "*" * min(len(word) - 1, 3)
+
+
 def _mask_quoted(inner: str) -> str:
     """Mask a quoted value whole: digit runs by their ends, short numbers and words fully."""
     text = _DIGITS.sub(_mask_digits, inner)
     text = re.sub(r"(?<![\d*])\d{1,5}(?![\d*])", lambda m: "*" * len(m.group(0)), text)
-    return _WORD.sub(lambda m: m.group(0)[:1] + "*" * min(len(m.group(0)) - 1, 3), text)
+    return _WORD.sub(_initial, text)
 
 
 def redacted(text: str, safe: Iterable[str] = ()) -> str:
@@ -106,10 +120,12 @@ def redacted(text: str, safe: Iterable[str] = ()) -> str:
 
     for value in (s for s in keep if len(s) > 3 and not s.isidentifier()):
         text = text.replace(value, hold(value)) if value in text else text
-    text = _QUOTED.sub(quoted, text)
+    for pattern in _QUOTED:
+        text = pattern.sub(quoted, text)
     text = _EMAIL.sub(lambda m: "***@" + m.group(1), text)
     text = _DATE.sub("**/**/****", text)
     text = _DIGITS.sub(_mask_digits, text)
+    text = _NAME_RUN.sub(lambda m: _WORD.sub(_initial, m.group(0)), text)
     text = _WORD.sub(_mask_word, text)
     while _SLOTS.search(text):
         text = _SLOTS.sub(lambda m: slots[ord(m.group(0)) - _SLOT], text)

@@ -47,6 +47,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.config import GenerateConfig
+from pipelines.report.masking import masked
 
 __all__ = [
     "DERIVED_KINDS",
@@ -527,6 +528,8 @@ def findings_report(
                 .sort("record_id")
                 .head(5)
             )
-            shown = ", ".join(f"{r} ({v!r})" for r, v in ex.select("record_id", "value").rows())
+            shown = ", ".join(
+                f"{r} ({masked(v)!r})" for r, v in ex.select("record_id", "value").rows()
+            )
             parts.append(f"  {source} {rule}: e.g. {shown}")
     return "\n".join(parts) + "\n"

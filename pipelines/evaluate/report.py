@@ -91,9 +91,9 @@ def evaluation(out: Path, truth_path: Path, cfg: ResolveConfig) -> dict[str, Any
         "persons": pairwise_metrics(links, truth),
         "blocking": blocking_recall(named, truth),
     }
-    defects = truth_path.parent / "defects.parquet"
-    if defects.is_file():
-        result["findings_report"] = findings_report(out, truth_path.parent)
+    truth_dir = truth_path.parent
+    if (truth_dir / "defects.parquet").is_file() and (truth_dir / "persons.parquet").is_file():
+        result["findings_report"] = findings_report(out, truth_dir)
     return result
 
 

@@ -27,6 +27,7 @@ from pipelines.gate.regression import accept_run, load_accepted, regression_chec
 from pipelines.gate.suites import Suite, load_suites
 from pipelines.gate.summary import append_step_summary, markdown_summary
 from pipelines.gate.thresholds import critical_checks, quarantine_checks, score_checks
+from pipelines.privacy import redacted
 from pipelines.progress import Progress
 
 __all__ = ["JUNIT_NAME", "GateResult", "read_scorecard", "run_gate", "suite_checks"]
@@ -109,7 +110,8 @@ def suite_checks(
                 values, shape = suite_frames(out, suite, refs)
             except (OSError, pl.exceptions.PolarsError) as exc:
                 raise GateError(
-                    f"{out}: cannot read the outputs for suite {suite.name} ({exc}); "
+                    f"{out}: cannot read the outputs for suite {suite.name} "
+                    f"({redacted(str(exc))}); "
                     "run `make clean` again"
                 ) from None
             checks += runner.validate(suite, values, shape, {"as_of": as_of})
@@ -142,7 +144,8 @@ def run_gate(
         findings = pl.read_parquet(out / "findings.parquet", columns=_FINDINGS_COLUMNS)
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise GateError(
-            f"{out / 'findings.parquet'}: not readable ({exc}); run `make clean` again"
+            f"{out / 'findings.parquet'}: not readable ({redacted(str(exc))}); "
+            "run `make clean` again"
         ) from None
     as_of = dt.date.fromisoformat(str(card["as_of"]))
     checks = suite_checks(out, suites, as_of, progress)

@@ -16,6 +16,7 @@ from typing import Any
 from pipelines.gate.checks import Check, Severity
 from pipelines.gate.errors import GateError
 from pipelines.gate.suites import Expectation, Suite, is_table_level
+from pipelines.privacy import redacted
 from pipelines.report.masking import masked
 
 __all__ = ["SuiteRunner", "quiet_gx", "result_message"]
@@ -64,12 +65,13 @@ def _examples(values: Any) -> list[str]:
 
 
 def _exception(result: Any) -> str | None:
+    """Return GX's exception message for a result (values masked), or None."""
     info = result.exception_info or {}
     if info.get("raised_exception"):
-        return str(info.get("exception_message") or "error")
+        return redacted(str(info.get("exception_message") or "error"))
     for sub in info.values():
         if isinstance(sub, Mapping) and sub.get("raised_exception"):
-            return str(sub.get("exception_message") or "error")
+            return redacted(str(sub.get("exception_message") or "error"))
     return None
 
 

@@ -257,6 +257,22 @@ def _locate_ragged(path: Path, body: bytes, separator: str, n_columns: int) -> I
     return None
 
 
+def _locate_bad_quote(path: Path, body: bytes, separator: str) -> InputError | None:
+    """Return the error naming the line of the first badly quoted field, if any (error path)."""
+    text = body.decode("utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error:
+        return InputError(
+            f"{path}: line {start}: a quoted field is not closed, or a quote stands inside an "
+            'unquoted field; fix the quotes on that line (a quote inside a field is written "")'
+        )
+    return None
+
+
 _BLANK_LINE = re.compile(rb"\n(?=\r?\n)")
 
 
@@ -364,7 +380,8 @@ def _read_csv(path: Path, data: bytes) -> tuple[pl.DataFrame, str, dict[str, Any
             error = _locate_ragged(path, table, separator, n_columns)
             if error is not None:
                 raise error from None
-        raise InputError(f"{path}: cannot read as CSV: {redacted(str(exc))}") from None
+        error = _locate_bad_quote(path, table, separator)
+        raise error or InputError(f"{path}: cannot read as CSV: {redacted(str(exc))}") from None
     except pl.exceptions.NoDataError:
         raise InputError(f"{path}: the file is empty; expected a header line and rows") from None
     _check_fields(path, table, separator, frame)
