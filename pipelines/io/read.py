@@ -216,6 +216,14 @@ def _rows_of(text: str, separator: str, limit: int) -> list[tuple[list[str], int
     return rows
 
 
+def _one_row(line: str, separator: str) -> list[str]:
+    """Parse one line as a CSV row; a line the csv module rejects is split plainly."""
+    try:
+        return next(csv.reader([line], delimiter=separator), [])
+    except csv.Error:
+        return line.split(separator)
+
+
 def _head_text(body: bytes) -> str:
     return body[: 1 << 16].decode("utf-8", errors="replace")
 
@@ -247,13 +255,16 @@ def _locate_ragged(path: Path, body: bytes, separator: str, n_columns: int) -> I
     text = body.decode("utf-8", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     start = 1
-    for record in reader:
-        if record and len(record) != n_columns:
-            return InputError(
-                f"{path}: line {start} has {len(record)} fields but the header has "
-                f"{n_columns}; fix the quoting or the separators on that line"
-            )
-        start = reader.line_num + 1
+    try:
+        for record in reader:
+            if record and len(record) != n_columns:
+                return InputError(
+                    f"{path}: line {start} has {len(record)} fields but the header has "
+                    f"{n_columns}; fix the quoting or the separators on that line"
+                )
+            start = reader.line_num + 1
+    except csv.Error:
+        return _locate_bad_quote(path, body, separator)
     return None
 
 
@@ -353,7 +364,7 @@ def _read_csv(path: Path, data: bytes) -> tuple[pl.DataFrame, str, dict[str, Any
     n_lines = body.count(b"\n")
     tail_start = _line_offset(body, max(n_lines - TAIL_ROWS, 0))
     tail_lines = body[tail_start:].decode("utf-8", errors="replace").split("\n")[:-1]
-    tail = [next(csv.reader([line], delimiter=separator), []) for line in tail_lines]
+    tail = [_one_row(line, separator) for line in tail_lines]
     lay = find_layout([r for r, _ in head], tail, n_lines - len(tail))
     header_line = head[lay.header][1] if head else 0
     names = head[lay.header][0] if head else []
@@ -376,7 +387,7 @@ def _read_csv(path: Path, data: bytes) -> tuple[pl.DataFrame, str, dict[str, Any
     except pl.exceptions.ComputeError as exc:
         if "more fields" in str(exc):
             first_line = table.split(b"\n", 1)[0].decode("utf-8", errors="replace")
-            n_columns = len(next(csv.reader([first_line], delimiter=separator)))
+            n_columns = len(_one_row(first_line, separator))
             error = _locate_ragged(path, table, separator, n_columns)
             if error is not None:
                 raise error from None
