@@ -77,6 +77,7 @@ format: setup  ## Apply ruff fixes and formatting
 docs: setup  ## Regenerate docs/rules.md from pipelines/rules.py
 	$(VENV)/bin/python -c "from pipelines.rules import rules_markdown; open('docs/rules.md', 'w', encoding='utf-8').write(rules_markdown())"
 
-distclean:  ## Remove outputs, generated data and the environment
+distclean:  ## Remove what dancu wrote in RAW and OUT (nothing else), and the environment
+	@if [ -x $(VENV)/bin/python ]; then $(VENV)/bin/python -m pipelines.io.outdir $(RAW) $(OUT); \
+	else echo "no environment: outputs left in place (make setup, then make distclean)"; fi
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis
-	find $(RAW) $(OUT) -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -51,6 +51,7 @@ __all__ = [
     "atomic_output",
     "check_output_folder",
     "check_raw_and_out",
+    "emptied",
     "file_stamp",
     "files_under",
     "read_marker",
@@ -572,3 +573,41 @@ def atomic_output(
                 "outputs are untouched"
             ) from exc
         raise
+
+
+def emptied(folder: Path) -> list[str]:
+    """Remove everything dancu wrote in ``folder`` (its kept folders too); return what is left.
+
+    For ``make distclean``: files of someone else's, and files changed since dancu wrote
+    them, stay; so does a ``.gitkeep``. A folder without a marker is left alone entirely.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp()); _ = (d / "a.parquet").write_text("1")
+        >>> _ = write_marker(d, "clean", "r1"); _ = (d / "notes.txt").write_text("mine")
+        >>> emptied(d)
+        ['notes.txt']
+    """
+    marker = read_marker(folder)
+    if marker is None:
+        return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    for rel, recorded in marker.files.items():
+        path = folder / rel
+        with contextlib.suppress(FileNotFoundError):
+            if file_stamp(path) == recorded:
+                path.unlink()
+    for name in KEPT_DIRS:
+        if (folder / name).is_dir():
+            shutil.rmtree(folder / name)
+    (folder / MARKER).unlink()
+    _prune_empty(folder)
+    return sorted(p.name for p in folder.iterdir() if p.name not in KEEP_FILES)
+
+
+if __name__ == "__main__":  # python -m pipelines.io.outdir FOLDER… (make distclean)
+    import sys
+
+    for name in sys.argv[1:]:
+        left = emptied(Path(name)) if Path(name).is_dir() else []
+        if left:
+            print(f"{name}: left {', '.join(left)} (not written by dancu, or changed since)")
