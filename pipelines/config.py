@@ -112,6 +112,9 @@ class ResolveConfig:
 
     match_threshold: float = 0.9
     """Pairs with a match probability at or above this are the same person."""
+    split_below: float = 0.0
+    """A person is split when two of its records, weighed on their own, have evidence below
+    this many bits (log2 Bayes factor; 0: two persons more likely than one)."""
     max_block: int = 16
     """Blocks with more records are sorted and paired within a sliding window, so common
     names and dates cannot explode the candidate pairs."""

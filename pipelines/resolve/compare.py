@@ -48,7 +48,7 @@ Example:
     >>> pairs = pl.DataFrame({"rid_l": [0], "rid_r": [1]}, schema={"rid_l": pl.UInt32,
     ...     "rid_r": pl.UInt32})
     >>> comparisons(rec, pairs).select("g_name", "g_birth_date", "g_personal_id", "g_phone").row(0)
-    (6, 5, 1, -1)
+    (6, 8, 1, -1)
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
+from pipelines.resolve.records import with_birth_parts
 from pipelines.vn.names import (
     name_key_folded,
     name_key_phonetic,
@@ -85,10 +86,14 @@ LEVELS: Final[dict[str, tuple[str, ...]]] = {
     "birth_date": (
         "differs",
         "year within 1",
-        "same year (year precision)",
-        "same month (month precision)",
+        "same year, another day",
+        "same year (a 1 January date)",
+        "same year (a year-only date)",
+        "same month (a 1st-of-month date)",
+        "same month (a month-only date)",
         "one digit off",
         "day/month swapped",
+        "exact, on a 1st or 1 January",
         "exact",
     ),
     "personal_id": ("differs", "one typo", "exact"),
@@ -120,7 +125,10 @@ _NAME_KEYS: Final[tuple[str, ...]] = (
     "name_phonetic",
 )
 _SIDE_COLUMNS: Final[tuple[str, ...]] = (
-    "birth_date",
+    "birth_digits",
+    "birth_year",
+    "birth_month",
+    "birth_day",
     "birth_date_precision",
     "personal_id",
     "legacy_id",
@@ -155,6 +163,10 @@ def _ensure(records: pl.DataFrame, cols: tuple[str, ...]) -> pl.DataFrame:
         records = records.with_columns(
             fn("full_name").alias(c) for c, fn in derive.items() if c not in records.columns
         )
+    if "birth_digits" not in records.columns:
+        if "birth_date" not in records.columns:
+            records = records.with_columns(pl.lit(None, dtype=pl.Date).alias("birth_date"))
+        records = with_birth_parts(records)
     missing = [c for c in cols if c not in records.columns]
     dtypes = {"birth_date": pl.Date}
     return records.with_columns(
@@ -387,40 +399,89 @@ def _code_level(wide: pl.DataFrame, col: str, width: int) -> pl.Series:
 _PREC_RANK: Final[dict[str, int]] = {"day": 3, "month": 2, "year": 1}
 
 
+def _written_precision(side: str) -> pl.Expr:
+    return pl.col(f"birth_date_precision_{side}").replace_strict(
+        _PREC_RANK, default=3, return_dtype=pl.Int8
+    )
+
+
+def _effective_precision(side: str) -> pl.Expr:
+    """Return the precision rank (3 day, 2 month, 1 year) a birth date can be trusted to.
+
+    A 1 January or a 1st of the month written as a full date is what systems store for an
+    unknown day and month, or an unknown day (DOMAIN §8.1), so it counts as a year-only or a
+    month-only date.
+    """
+    rank = _written_precision(side)
+    day, month = pl.col(f"birth_day_{side}"), pl.col(f"birth_month_{side}")
+    placeholder = (
+        pl.when((rank == 3) & (day == 1) & (month == 1))
+        .then(pl.lit(1, dtype=pl.Int8))
+        .when((rank == 3) & (day == 1))
+        .then(pl.lit(2, dtype=pl.Int8))
+    )
+    return pl.min_horizontal(rank, placeholder)
+
+
 def _birth_level(wide: pl.DataFrame) -> pl.Series:
-    """Precision-aware birth-date level (see :data:`LEVELS`)."""
-    da, db = pl.col("birth_date_l"), pl.col("birth_date_r")
-    pa = pl.col("birth_date_precision_l").replace_strict(
-        _PREC_RANK, default=3, return_dtype=pl.Int8
+    """Birth-date level (:data:`LEVELS`), graded by what each date can tell.
+
+    Dates are compared as written (``birth_digits``, ``YYYYMMDD``), so an impossible date
+    (``1950-41-16``) still agrees with its correction by one digit; years, months and days
+    outside the calendar count as unknown parts. A partial date — year or month only, or a
+    1 January / 1st of the month, which systems store for an unknown day — agrees at the
+    precision it has; a written partial date and a 1st that may stand for one are levels of
+    their own (EM learns how often a 1st is a real birthday). First rule that holds: exact
+    (a precise date; a 1st or 1 January), day/month swapped, same month (month-only date;
+    a 1st), same year (year-only date; a 1 January), one digit off, same year, year within
+    one, differs; ``-1`` when either date is unknown.
+    """
+    da, db = pl.col("birth_digits_l"), pl.col("birth_digits_r")
+    ya, yb = pl.col("birth_year_l"), pl.col("birth_year_r")
+    ma, mb = pl.col("birth_month_l"), pl.col("birth_month_r")
+    dda, ddb = pl.col("birth_day_l"), pl.col("birth_day_r")
+    raw_a = pl.col("birth_date_precision_l").fill_null("day") == "day"
+    raw_b = pl.col("birth_date_precision_r").fill_null("day") == "day"
+    prec = wide.select(
+        _effective_precision("l").alias("a"),
+        _effective_precision("r").alias("b"),
+        _written_precision("l").alias("wa"),
+        _written_precision("r").alias("wb"),
     )
-    pb = pl.col("birth_date_precision_r").replace_strict(
-        _PREC_RANK, default=3, return_dtype=pl.Int8
-    )
-    pmin = pl.min_horizontal(pa, pb)
-    ya, yb = da.dt.year(), db.dt.year()
-    ma, mb = da.dt.month(), db.dt.month()
-    dda, ddb = da.dt.day(), db.dt.day()
+    pmin = pl.min_horizontal(pl.lit(prec["a"]), pl.lit(prec["b"]))
+    written = pl.min_horizontal(pl.lit(prec["wa"]), pl.lit(prec["wb"]))
     ints = wide.select(
-        (ya.cast(pl.Int64) * 10000 + ma.cast(pl.Int64) * 100 + dda.cast(pl.Int64)).alias("a"),
-        (yb.cast(pl.Int64) * 10000 + mb.cast(pl.Int64) * 100 + ddb.cast(pl.Int64)).alias("b"),
+        da.str.to_integer(strict=False).alias("a"), db.str.to_integer(strict=False).alias("b")
     )
     typo = _typo_flag(ints["a"], ints["b"], 8)
-    day = pmin == 3
-    swap = day & (ya == yb) & (dda == mb) & (ma == ddb) & (dda != ma)
+    same_year = (ya == yb).fill_null(False)
+    same_month = same_year & (ma == mb).fill_null(False)
+    swap = (
+        raw_a & raw_b & same_year & (dda == mb).fill_null(False) & (ma == ddb).fill_null(False)
+        & (dda != ma).fill_null(False)
+    )  # fmt: skip
     expr = _i8(
         pl.when(da.is_null() | db.is_null())
         .then(-1)
-        .when(day & (da == db))
-        .then(6)
+        .when((da == db) & (pmin == 3))
+        .then(10)
+        .when((da == db) & raw_a & raw_b)
+        .then(9)
         .when(swap)
+        .then(8)
+        .when((written == 2) & same_month)
+        .then(6)
+        .when((pmin == 2) & same_month)
         .then(5)
-        .when(day & pl.lit(typo))
+        .when((written == 1) & same_year)
         .then(4)
-        .when((pmin == 2) & (ya == yb) & (ma == mb))
+        .when((pmin == 1) & same_year)
         .then(3)
-        .when((pmin == 1) & (ya == yb))
+        .when(pl.lit(typo))
+        .then(7)
+        .when(same_year)
         .then(2)
-        .when((ya.cast(pl.Int32) - yb.cast(pl.Int32)).abs() <= 1)
+        .when(((ya - yb).abs() == 1).fill_null(False))
         .then(1)
         .otherwise(0)
     ).alias("g_birth_date")

@@ -29,7 +29,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, TypeVar
 
 import polars as pl
 
@@ -40,7 +40,9 @@ from pipelines.vn.names import (
     surname,
 )
 
-__all__ = ["BASE_COLUMNS", "RECORD_COLUMNS", "SOURCE_ORDER", "records_frame"]
+__all__ = ["BASE_COLUMNS", "RECORD_COLUMNS", "SOURCE_ORDER", "records_frame", "with_birth_parts"]
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 SOURCE_ORDER: Final[tuple[str, ...]] = ("residents", "civil_events", "insurance")
 """Stacking order of the known sources; other sources follow in the order given."""
@@ -54,6 +56,7 @@ BASE_COLUMNS: Final[dict[str, type[pl.DataType] | pl.DataType]] = {
     "gender": pl.String,
     "birth_date": pl.Date,
     "birth_date_precision": pl.String,
+    "birth_date_digits": pl.String,
     "phone": pl.String,
     "province_code": pl.String,
     "ward_code": pl.String,
@@ -80,7 +83,10 @@ RECORD_COLUMNS: Final[tuple[str, ...]] = (
     "gender",
     "birth_date",
     "birth_date_precision",
+    "birth_digits",
     "birth_year",
+    "birth_month",
+    "birth_day",
     "phone",
     "province_code",
     "ward_code",
@@ -103,6 +109,59 @@ def _source_part(source: str, frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFram
             for c, dtype in BASE_COLUMNS.items()
         ],
     )
+
+
+YEARS: Final[tuple[int, int]] = (1800, 2100)
+"""Birth years taken as years when matching; a year outside (``0942``, ``4944``) is a typo,
+compared by its digits only."""
+
+
+def with_birth_parts(frame: FrameT) -> FrameT:
+    """Add ``birth_digits``, ``birth_year``, ``birth_month``, ``birth_day`` (matching parts).
+
+    Needs ``birth_date``; uses ``birth_date_digits`` (as written, also when impossible) and
+    ``birth_date_precision`` when present. A year outside :data:`YEARS`, a month outside
+    1–12 or a day outside 1–31 is null: only the digits tell something then.
+
+    Example:
+        >>> import datetime as dt
+        >>> df = pl.DataFrame({"birth_date": [None, dt.date(1990, 3, 5)],
+        ...                    "birth_date_digits": ["19504116", None]})
+        >>> with_birth_parts(df).select("birth_digits", "birth_year", "birth_month").rows()
+        [('19504116', 1950, None), ('19900305', 1990, 3)]
+    """
+    names = frame.collect_schema().names()
+    if "birth_date_digits" not in names:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("birth_date_digits"))
+    if "birth_date_precision" not in names:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("birth_date_precision"))
+    return frame.with_columns(_birth_digits().alias("birth_digits")).with_columns(
+        _digits_part(0, 4, YEARS).alias("birth_year"),
+        _digits_part(4, 6, (1, 12)).cast(pl.Int8).alias("birth_month"),
+        _digits_part(6, 8, (1, 31)).cast(pl.Int8).alias("birth_day"),
+        # an impossible date (no value) was written as a day: its digits are day-precise
+        pl.coalesce(
+            "birth_date_precision",
+            pl.when(pl.col("birth_digits").is_not_null()).then(pl.lit("day")),
+        ).alias("birth_date_precision"),
+    )
+
+
+def _birth_digits() -> pl.Expr:
+    """``YYYYMMDD`` of the birth date as written (also impossible), else of the parsed date."""
+    d = pl.col("birth_date")
+    parsed = pl.concat_str(
+        d.dt.year().cast(pl.String).str.zfill(4),
+        d.dt.month().cast(pl.String).str.zfill(2),
+        d.dt.day().cast(pl.String).str.zfill(2),
+    )
+    return pl.coalesce(pl.col("birth_date_digits"), parsed)
+
+
+def _digits_part(start: int, end: int, valid: tuple[int, int]) -> pl.Expr:
+    """Return ``birth_digits[start:end]`` as an int within ``valid`` (inclusive), else null."""
+    value = pl.col("birth_digits").str.slice(start, end - start).str.to_integer(strict=False)
+    return pl.when(value.is_between(*valid)).then(value).cast(pl.Int32)
 
 
 def _blank_to_null(col: str) -> pl.Expr:
@@ -132,6 +191,7 @@ def records_frame(frames: Mapping[str, pl.DataFrame | pl.LazyFrame]) -> pl.LazyF
     return (
         stacked.with_row_index("rid")
         .with_columns(*[_blank_to_null(c) for c in ids + codes], _blank_to_null("full_name"))
+        .pipe(with_birth_parts)
         .with_columns(
             name_key_folded("full_name").alias("name_folded"),
             # full_name is canonical already (NFC, one tone style): its lowercase is the key
@@ -139,7 +199,6 @@ def records_frame(frames: Mapping[str, pl.DataFrame | pl.LazyFrame]) -> pl.LazyF
             name_key_phonetic("full_name").alias("name_phonetic"),
             name_tokens_sorted_key("full_name").alias("name_sorted"),
             name_key_phonetic(surname("full_name")).alias("surname_key"),
-            pl.col("birth_date").dt.year().cast(pl.Int32).alias("birth_year"),
             name_key_folded("father_name").alias("father_folded"),
             name_key_folded("mother_name").alias("mother_folded"),
         )

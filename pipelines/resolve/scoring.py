@@ -76,6 +76,10 @@ class FSParams:
     iterations: int = 0
     converged: bool = False
 
+    def prior_weight(self) -> float:
+        """Return ``log2(prior / (1 - prior))``, the weight every pair starts from."""
+        return math.log2(self.prior / (1.0 - self.prior))
+
     def weights(self) -> dict[str, list[float]]:
         """Return the log2 Bayes factor ``log2(m/u)`` per field and level."""
         return {
@@ -322,8 +326,7 @@ def score(
     if records is not None and "name" in fields and params.tf_levels:
         j = fields.index("name")
         wmat[:, j] += _tf_adjustment(comparisons, params, records)
-    prior_w = math.log2(params.prior / (1.0 - params.prior))
-    total = prior_w + wmat.sum(axis=1)
+    total = params.prior_weight() + wmat.sum(axis=1)
     prob = 1.0 / (1.0 + np.exp2(-np.clip(total, -1000, 1000)))
     reason = _reasons(wmat, lab, label_text)
     return pl.DataFrame(

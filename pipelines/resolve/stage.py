@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from pipelines.config import ResolveConfig
@@ -123,7 +124,18 @@ def resolved(
             )
             scored = score(compared, params, records)
     with progress.step("resolve: cluster") as detail:
-        clustered = clusters(records, scored, cfg.match_threshold)
+        weigh = None
+        if params is not None:
+            fitted = params
+
+            def weigh(pairs: pl.DataFrame) -> np.ndarray:
+                """Evidence in bits (no prior) of any record pairs, by the fitted model."""
+                weights = score(comparisons(records, pairs), fitted, records)["match_weight"]
+                return weights.to_numpy() - fitted.prior_weight()
+
+        clustered = clusters(
+            records, scored, cfg.match_threshold, weigh=weigh, split_below=cfg.split_below
+        )
         ids = person_ids(records, clustered).join(
             records.select("rid", "source", "record_id"), on="rid"
         )

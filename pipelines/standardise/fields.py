@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["DATE_PRECISION", "FIELDS", "FieldKind", "raw_name"]
+__all__ = ["DATE_DIGITS", "DATE_PRECISION", "FIELDS", "FieldKind", "raw_name"]
 
 FieldKind = Literal[
     "id",
@@ -85,6 +85,10 @@ FIELDS: dict[str, dict[str, FieldKind]] = {
 
 DATE_PRECISION = {"birth_date": "birth_date_precision"}
 """Date columns whose precision (day / month / year) is kept in a column of its own."""
+
+DATE_DIGITS = {"birth_date": "birth_date_digits"}
+"""Date columns whose written digits (``YYYYMMDD``, also for an impossible date) are kept for
+matching: ``1950-41-16`` is one mistyped digit away from ``1950-11-16``."""
 
 
 def raw_name(column: str) -> str:

@@ -27,7 +27,7 @@ from pipelines.standardise.codes import (
     RESIDENT_STATUS,
     canonical_code,
 )
-from pipelines.standardise.fields import DATE_PRECISION, FIELDS, raw_name
+from pipelines.standardise.fields import DATE_DIGITS, DATE_PRECISION, FIELDS, raw_name
 from pipelines.vn.addresses import standardised_addresses
 from pipelines.vn.dates import parsed_date
 from pipelines.vn.gender import NumericConvention, canonical_gender
@@ -89,6 +89,8 @@ def _second_pass(column: str, kind: str) -> list[pl.Expr]:
                 .then(parsed.field("precision"))
                 .alias(DATE_PRECISION[column])
             )
+        if column in DATE_DIGITS:
+            out.append(parsed.field("digits").alias(DATE_DIGITS[column]))
         return out
     if kind == "phone":
         info = pl.col(f"{column}__phone").struct

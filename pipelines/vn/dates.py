@@ -86,6 +86,7 @@ _PARSED_DTYPE = pl.Struct(
         "precision": pl.String,
         "impossible": pl.Boolean,
         "unparseable": pl.Boolean,
+        "digits": pl.String,
     }
 )
 _FORMS: Final[dict[str, str]] = {
@@ -194,6 +195,16 @@ def _parse_frame(raw: pl.Series, pivot: int) -> pl.DataFrame:
                     pl.col("precision").is_not_null() & ~pl.col("is_excel") & ~pl.col("valid")
                 ),
                 unparseable=pl.when("present").then(pl.col("precision").is_null()),
+                digits=pl.when(pl.col("is_excel"))
+                .then(pl.col("excel_date").dt.strftime("%Y%m%d"))
+                .when(pl.col("precision").is_not_null() & pl.col("y").is_between(0, 9999))
+                .then(
+                    pl.concat_str(
+                        pl.col("y").cast(pl.String).str.zfill(4),
+                        pl.col("m").clip(0, 99).cast(pl.String).str.zfill(2),
+                        pl.col("d").clip(0, 99).cast(pl.String).str.zfill(2),
+                    )
+                ),
             ).alias("parsed"),
         )
     )
@@ -209,22 +220,25 @@ def _parse_batch(s: pl.Series, pivot: int) -> pl.Series:
 
 
 def parsed_date(col: str | pl.Expr, *, two_digit_pivot: int | None = None) -> pl.Expr:
-    """Parse raw date text into a struct ``{value, precision, impossible, unparseable}``.
+    """Parse raw date text into ``{value, precision, impossible, unparseable, digits}``.
 
     ``value`` is ``pl.Date`` (null when missing, unparseable or impossible); ``precision`` is
     ``day``/``month``/``year`` for any text matching a form (also when impossible), else null;
-    ``impossible`` / ``unparseable`` are null for null or blank input, else booleans.
+    ``impossible`` / ``unparseable`` are null for null or blank input, else booleans;
+    ``digits`` is the date as written, ``YYYYMMDD`` (month and day ``01`` when not given),
+    also when it is no calendar date (``1950-41-16`` → ``19504116``): what matching compares
+    when a digit was mistyped.
 
     Example:
         >>> df = pl.DataFrame({"d": ["05/03/1987", "03/1987", "31/02/1990", "hôm qua", None]})
         >>> out = df.select(parsed_date("d").struct.unnest())
         >>> for row in out.rows():
         ...     print(row)
-        (datetime.date(1987, 3, 5), 'day', False, False)
-        (datetime.date(1987, 3, 1), 'month', False, False)
-        (None, 'day', True, False)
-        (None, None, False, True)
-        (None, None, None, None)
+        (datetime.date(1987, 3, 5), 'day', False, False, '19870305')
+        (datetime.date(1987, 3, 1), 'month', False, False, '19870301')
+        (None, 'day', True, False, '19900231')
+        (None, None, False, True, None)
+        (None, None, None, None, None)
 
     """
     pivot = dt.date.today().year % 100 if two_digit_pivot is None else two_digit_pivot

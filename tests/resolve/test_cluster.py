@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -11,13 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.resolve.cluster import (
-    clusters,
-    connected_components,
-    dates_compatible,
-    ids_compatible,
-    person_ids,
-)
+from pipelines.resolve.cluster import clusters, connected_components, person_ids
 
 D = dt.date
 ID_A = "001090012345"
@@ -118,93 +113,57 @@ def test_components_numpy_equals_scipy_and_reference(n: int, raw: list[tuple[int
     assert fast == slow == [find(i) for i in range(n)]
 
 
-# ---------------------------------------------------------------- compatibility rules
-
-
-def test_ids_compatible() -> None:
-    assert ids_compatible(ID_A, ID_A)
-    assert ids_compatible(ID_A, "001090012349")  # one substitution
-    assert ids_compatible(ID_A, "010090012345")  # adjacent transposition
-    assert not ids_compatible(ID_A, "001090012543")  # non-adjacent swap
-    assert not ids_compatible(ID_A, "001090012999")
-    assert not ids_compatible(ID_A, "00109001234")
-
-
-def test_dates_compatible() -> None:
-    assert dates_compatible(D(1990, 3, 5), "day", D(1990, 5, 3), "day")  # swap
-    assert dates_compatible(D(1990, 3, 5), "day", D(1990, 3, 8), "day")  # one digit
-    assert dates_compatible(D(1990, 3, 5), "day", D(1991, 3, 5), "day")  # one digit (year)
-    assert not dates_compatible(D(1990, 3, 5), "day", D(1990, 4, 17), "day")
-    assert not dates_compatible(D(1990, 1, 1), "year", D(1993, 1, 1), "year")
-    assert dates_compatible(D(1990, 1, 1), "year", D(1990, 11, 30), "day")
-    assert dates_compatible(None, None, D(1990, 11, 30), "day")
-
-
 # ---------------------------------------------------------------- anti-chaining
 
 
-def test_chain_through_record_without_id_is_split() -> None:
-    recs = records([ID_A, None, "001090012999"])  # A and C differ in 3 digits
-    out = clusters(recs, scores([(0, 1, 0.90), (1, 2, 0.95)]), 0.5)["cluster"].to_list()
-    assert out[0] != out[2]
-    assert out[1] == out[2]  # B follows its strongest edge
+def by_ids(recs: pl.DataFrame, bits: float = -10.0) -> Callable[[pl.DataFrame], np.ndarray]:
+    """A stand-in model: two different personal IDs weigh ``bits``, anything else +3."""
+    pids = recs["personal_id"].to_list()
+
+    def weigh(pairs: pl.DataFrame) -> np.ndarray:
+        out = []
+        for a, b in pairs.select("rid_l", "rid_r").iter_rows():
+            pa, pb = pids[a], pids[b]
+            out.append(bits if pa is not None and pb is not None and pa != pb else 3.0)
+        return np.asarray(out, dtype=np.float64)
+
+    return weigh
 
 
-def test_ids_one_typo_apart_stay_together() -> None:
-    for other in ("001090012346", "001090012354"):
-        recs = records([ID_A, None, other])
-        out = clusters(recs, scores([(0, 1, 0.90), (1, 2, 0.95)]), 0.5)
-        assert out["cluster"].n_unique() == 1
+def test_a_chain_through_a_record_without_id_is_split_where_evidence_says_so() -> None:
+    recs = records([ID_A, None, "001090012999"])
+    out = clusters(recs, scores([(0, 1, 0.90), (1, 2, 0.95)]), 0.5, weigh=by_ids(recs))
+    labels = out["cluster"].to_list()
+    assert labels[0] != labels[2]
+    assert labels[1] == labels[2]  # B follows its strongest edge
 
 
-def test_incompatible_birth_dates_split_and_swaps_do_not() -> None:
-    dates = [D(1990, 3, 5), None, D(1990, 7, 21)]
-    recs = records([None, None, None], dates, ["day", None, "day"])
-    out = clusters(recs, scores([(0, 1, 0.99), (1, 2, 0.9)]), 0.5)["cluster"].to_list()
-    assert out == [0, 0, 2]
-    recs = records([None, None, None], [D(1990, 3, 5), None, D(1990, 5, 3)], ["day", None, "day"])
-    assert clusters(recs, scores([(0, 1, 0.99), (1, 2, 0.9)]), 0.5)["cluster"].n_unique() == 1
-    years = records([None, None], [D(1990, 1, 1), D(1995, 1, 1)], ["year", "year"])
-    assert clusters(years, scores([(0, 1, 0.99)]), 0.5)["cluster"].to_list() == [0, 1]
+def test_weak_or_positive_evidence_never_splits() -> None:
+    recs = records([ID_A, None, "001090012999"])
+    sc = scores([(0, 1, 0.90), (1, 2, 0.95)])
+    assert clusters(recs, sc, 0.5, weigh=by_ids(recs, bits=2.0))["cluster"].n_unique() == 1
+    # the threshold is the caller's: -1 bit is below 0 but not below -5
+    weak = by_ids(recs, bits=-1.0)
+    assert clusters(recs, sc, 0.5, weigh=weak)["cluster"].n_unique() == 2
+    assert clusters(recs, sc, 0.5, weigh=weak, split_below=-5.0)["cluster"].n_unique() == 1
 
 
-def test_ids_with_the_same_serial_and_a_miskeyed_head_are_compatible() -> None:
-    assert ids_compatible("088075712683", "056075712683")  # province prefix
-    assert ids_compatible("066174777642", "066181777642")  # gender/century and year
-    assert not ids_compatible("066174777642", "066174777699")  # serials differ in two digits
-    recs = records(["088075712683", "056075712683", "001090099999"])
-    out = clusters(recs, scores([(0, 1, 0.99), (1, 2, 0.95)]), 0.5)["cluster"].to_list()
-    assert out == [0, 0, 2]
+def test_pairs_of_two_records_are_never_reweighed() -> None:
+    recs = records([ID_A, "001090012999"])
+    calls: list[int] = []
 
+    def weigh(pairs: pl.DataFrame) -> np.ndarray:
+        calls.append(pairs.height)
+        return np.full(pairs.height, -50.0)
 
-def test_same_id_and_name_hold_together_despite_a_wrong_birth_date() -> None:
-    # BHXH has the birth date a year and a day off: same ID and same name → one person
-    recs = records([ID_A, ID_A, None], [D(1975, 4, 11), D(1976, 4, 10), D(1975, 4, 11)])
-    recs = recs.with_columns(pl.Series("name_folded", ["nguyen ngoc tai"] * 3))
-    pairs = scores([(0, 1, 0.99), (0, 2, 0.95), (1, 2, 0.9)])
-    # the waiver is only between the two records sharing ID and name: the record without an
-    # ID still conflicts with the 1976 date, so it stays apart (conservative by design)
-    assert clusters(recs, pairs, 0.5)["cluster"].to_list() == [0, 0, 2]
-    pair = recs.head(2)
-    assert clusters(pair, scores([(0, 1, 0.99)]), 0.5)["cluster"].to_list() == [0, 0]
-    # the third record (no ID) still may not join the wrong date through the other two
-    far = records([ID_A, ID_A, None], [D(1975, 4, 11), D(1980, 9, 2), D(1980, 9, 2)])
-    far = far.with_columns(pl.Series("name_folded", ["nguyen ngoc tai"] * 3))
-    out = clusters(far, scores([(0, 1, 0.99), (1, 2, 0.95)]), 0.5)["cluster"].to_list()
-    assert out[0] == out[1] and out[2] != out[0]
-    # the same ID under another name is not waived: the dates still split them
-    other = recs.with_columns(pl.Series("name_folded", ["nguyen ngoc tai", "le van binh", None]))
-    assert clusters(other, scores([(0, 1, 0.99)]), 0.5)["cluster"].to_list() == [0, 1, 2]
+    out = clusters(recs, scores([(0, 1, 0.99)]), 0.5, weigh=weigh)
+    assert out["cluster"].to_list() == [0, 0] and calls == []
 
 
 def test_unconflicted_components_untouched_and_threshold_applied() -> None:
     recs = records([ID_A, ID_A, None, None])
-    out = clusters(recs, scores([(0, 1, 0.99), (2, 3, 0.4), (1, 2, 0.6)]), 0.5)
+    out = clusters(recs, scores([(0, 1, 0.99), (2, 3, 0.4), (1, 2, 0.6)]), 0.5, weigh=by_ids(recs))
     assert out["cluster"].to_list() == [0, 0, 0, 3]
-    no_split = clusters(
-        records([ID_A, "999999999999"]), scores([(0, 1, 0.99)]), 0.5, split_conflicts=False
-    )
-    assert no_split["cluster"].to_list() == [0, 0]
 
 
 def test_clusters_without_optional_columns() -> None:
@@ -212,17 +171,22 @@ def test_clusters_without_optional_columns() -> None:
     assert clusters(recs, scores([(0, 2, 0.9)]), 0.5)["cluster"].to_list() == [0, 1, 0]
 
 
-def test_many_distinct_ids_in_one_component_are_all_separated() -> None:
+@pytest.mark.parametrize("max_component", [2000, 10])
+def test_many_distinct_ids_in_one_component_are_all_separated(max_component: int) -> None:
     n = 200
     pids = [f"{i:012d}" if i % 2 == 0 else None for i in range(n)]
     pids = [None if p is None else str(int(p) * 1001).zfill(12) for p in pids]
     recs = records(pids)
-    out = clusters(recs, scores([(i, i + 1, 0.9) for i in range(n - 1)]), 0.5)
+    # a chain: each record with an ID is also scored (below the threshold) against the next
+    chain = [(i, i + 1, 0.9) for i in range(n - 1)]
+    below = [(i, i + 2, 0.01) for i in range(0, n - 2, 2)]
+    out = clusters(recs, scores(chain + below), 0.5, weigh=by_ids(recs),
+                   max_component=max_component)  # fmt: skip
     with_id = out.join(recs, on="rid").drop_nulls("personal_id")
     assert with_id["cluster"].n_unique() == n // 2
 
 
-# ---------------------------------------------------------------- property: no conflicts
+# ---------------------------------------------------------------- property: no contradiction
 
 
 @settings(max_examples=150, deadline=None)
@@ -237,7 +201,7 @@ def test_many_distinct_ids_in_one_component_are_all_separated() -> None:
     ),
     st.data(),
 )
-def test_property_never_conflicting_ids_in_a_cluster(
+def test_property_never_contradicting_records_in_a_cluster(
     pids: list[str | None], data: st.DataObject
 ) -> None:
     n = len(pids)
@@ -245,16 +209,16 @@ def test_property_never_conflicting_ids_in_a_cluster(
     chosen = data.draw(st.lists(st.sampled_from(possible), unique=True, max_size=len(possible)))
     probs = data.draw(st.lists(st.floats(0.5, 1.0), min_size=len(chosen), max_size=len(chosen)))
     recs = records(pids)
-    out = clusters(recs, scores([(a, b, p) for (a, b), p in zip(chosen, probs, strict=True)]), 0.5)
-    labels = out["cluster"].to_list()
+    sc = scores([(a, b, p) for (a, b), p in zip(chosen, probs, strict=True)])
+    labels = clusters(recs, sc, 0.5, weigh=by_ids(recs))["cluster"].to_list()
+    size = {lab: labels.count(lab) for lab in labels}
     for i, j in possible:
         a, b = pids[i], pids[j]
-        if labels[i] == labels[j] and a is not None and b is not None:
-            assert ids_compatible(a, b), (a, b)
+        # a pair alone is its own scored edge; from three records on, no pair contradicts
+        if labels[i] == labels[j] and size[labels[i]] >= 3 and a is not None and b is not None:
+            assert a == b, (a, b)
     # every cluster is connected by kept edges: clusters only ever split components
-    base = connected_components(
-        scores([(a, b, p) for (a, b), p in zip(chosen, probs, strict=True)]), n
-    ).to_list()
+    base = connected_components(sc, n).to_list()
     for i, j in possible:
         if labels[i] == labels[j]:
             assert base[i] == base[j]
@@ -264,7 +228,7 @@ def test_property_never_conflicting_ids_in_a_cluster(
 
 
 def _ids_by_record(recs: pl.DataFrame, sc: pl.DataFrame) -> dict[str, str]:
-    pid = person_ids(recs, clusters(recs, sc, 0.5))
+    pid = person_ids(recs, clusters(recs, sc, 0.5, weigh=by_ids(recs)))
     return dict(pid.join(recs, on="rid").select("record_id", "person_id").iter_rows())
 
 

@@ -84,20 +84,32 @@ def _bd(a: dt.date | None, pa: str | None, b: dt.date | None, pb: str | None) ->
     )
 
 
+MONTH = "same month (a month-only date)"
+YEAR = "same year (a year-only date)"
+FIRST = "same month (a 1st-of-month date)"
+JAN1 = "same year (a 1 January date)"
+
+
 @pytest.mark.parametrize(
     ("a", "pa", "b", "pb", "level"),
     [
         (dt.date(1990, 5, 3), "day", dt.date(1990, 5, 3), "day", "exact"),
         (dt.date(1990, 5, 3), "day", dt.date(1990, 3, 5), "day", "day/month swapped"),
+        (dt.date(1990, 5, 1), "day", dt.date(1990, 1, 5), "day", "day/month swapped"),
         (dt.date(1990, 7, 15), "day", dt.date(1990, 7, 16), "day", "one digit off"),
         (dt.date(1989, 7, 15), "day", dt.date(1998, 7, 15), "day", "one digit off"),
-        (dt.date(1990, 7, 1), "month", dt.date(1990, 7, 15), "day", "same month (month precision)"),
-        (dt.date(1990, 1, 1), "year", dt.date(1990, 7, 15), "day", "same year (year precision)"),
+        (dt.date(1990, 7, 1), "month", dt.date(1990, 7, 15), "day", MONTH),
+        (dt.date(1990, 1, 1), "year", dt.date(1990, 7, 15), "day", YEAR),
         (dt.date(1990, 7, 15), "day", dt.date(1991, 2, 3), "day", "year within 1"),
         (dt.date(1990, 1, 1), "year", dt.date(1991, 2, 3), "day", "year within 1"),
         (dt.date(1990, 7, 15), "day", dt.date(1995, 2, 3), "day", "differs"),
+        (dt.date(1990, 7, 15), "day", dt.date(1990, 2, 3), "day", "same year, another day"),
         # year-only 1990 is not "exact" with a full 1990-01-01
-        (dt.date(1990, 1, 1), "year", dt.date(1990, 1, 1), "day", "same year (year precision)"),
+        (dt.date(1990, 1, 1), "year", dt.date(1990, 1, 1), "day", YEAR),
+        # an unknown day and month written as 01/01, an unknown day as the 1st (DOMAIN §8.1)
+        (dt.date(1949, 1, 1), "day", dt.date(1949, 4, 20), "day", JAN1),
+        (dt.date(1949, 4, 1), "day", dt.date(1949, 4, 20), "day", FIRST),
+        (dt.date(1949, 1, 1), "day", dt.date(1949, 1, 1), "day", "exact, on a 1st or 1 January"),
     ],
 )
 def test_birth_date_levels(a: dt.date, pa: str, b: dt.date, pb: str, level: str) -> None:

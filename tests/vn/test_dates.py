@@ -19,7 +19,31 @@ PIVOT = 26  # as if run in 2026
 def parse(value: str | None) -> tuple[dt.date | None, str | None, bool | None, bool | None]:
     df = pl.DataFrame({"d": [value]}, schema={"d": pl.String})
     row = df.select(dates.parsed_date("d", two_digit_pivot=PIVOT).struct.unnest()).row(0)
-    return row
+    return row[:4]
+
+
+@pytest.mark.parametrize(
+    ("raw", "digits"),
+    [
+        ("05/03/1987", "19870305"),
+        ("1950-41-16", "19504116"),  # no month 41: the digits still tell the year and the day
+        ("1984-05-32", "19840532"),
+        ("0942-05-03", "09420503"),  # a year of three digits keeps four places
+        ("4944-09-28", "49440928"),
+        ("03/1987", "19870301"),
+        ("1987", "19870101"),
+        ("ngày 5 tháng 3 năm 1987", "19870305"),
+        ("31841", "19870305"),  # an Excel serial gives its date's digits
+        ("hôm qua", None),
+        (None, None),
+    ],
+)
+def test_written_digits_are_kept_even_for_impossible_dates(
+    raw: str | None, digits: str | None
+) -> None:
+    df = pl.DataFrame({"d": [raw]}, schema={"d": pl.String})
+    out = df.select(dates.parsed_date("d", two_digit_pivot=PIVOT).struct.field("digits"))
+    assert out.item() == digits
 
 
 @pytest.mark.parametrize(
@@ -215,7 +239,9 @@ def test_round_trip_of_real_dates_in_every_day_form(day: dt.date) -> None:
 def test_parsed_date_struct_equals_single_expressions() -> None:
     values = ["05/03/1987", "03/1987", "1987", "31/02/1990", "x", " ", None, "31841"]
     df = pl.DataFrame({"d": values})
-    struct = df.select(dates.parsed_date("d", two_digit_pivot=PIVOT).struct.unnest())
+    struct = df.select(dates.parsed_date("d", two_digit_pivot=PIVOT).struct.unnest()).drop(
+        "digits"
+    )
     singles = df.select(
         dates.date_value("d", two_digit_pivot=PIVOT).alias("value"),
         dates.date_precision("d", two_digit_pivot=PIVOT).alias("precision"),
