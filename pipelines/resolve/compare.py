@@ -101,10 +101,23 @@ LEVELS: Final[dict[str, tuple[str, ...]]] = {
     "insurance_code": ("differs", "one typo", "exact"),
     "phone": ("differs", "exact"),
     "gender": ("differs", "same"),
-    "address": ("differs", "same province", "same ward"),
-    "parents": ("differ", "one parent agrees", "both parents agree"),
+    "household": (),  # filled below: parents × address, one field (they are not independent)
 }
 """Level labels per field, indexed by level (0 = disagree). Column name = ``g_<field>``."""
+
+_PARENTS: Final = {-1: ("parents unknown", 0.0), 0: ("parents differ", -2.0),
+                   1: ("one parent agrees", 1.0), 2: ("both parents agree", 3.0)}  # fmt: skip
+_ADDRESS: Final = {-1: ("address unknown", 0.0), 0: ("another province", -1.0),
+                   1: ("same province", 0.5), 2: ("same ward", 2.0)}  # fmt: skip
+_HOUSEHOLD: Final[list[tuple[int, int]]] = sorted(
+    ((p, a) for p in _PARENTS for a in _ADDRESS if (p, a) != (-1, -1)),
+    key=lambda pa: (_PARENTS[pa[0]][1] + _ADDRESS[pa[1]][1], pa),
+)
+"""Parents and address compared as one field: siblings share both, so counting them as
+independent evidence (as Fellegi–Sunter would for two fields) makes a brother look like the
+same person. Their levels are every (parents, address) outcome, weakest first; u and m are
+learnt for each combination, so the dependence is in the numbers."""
+LEVELS["household"] = tuple(f"{_PARENTS[p][0]}, {_ADDRESS[a][0]}" for p, a in _HOUSEHOLD)
 
 FIELDS: Final[tuple[str, ...]] = tuple(LEVELS)
 """The comparison fields, in column order."""
@@ -500,7 +513,7 @@ def _address_level() -> pl.Expr:
     pa, pb = pl.col("province_code_l"), pl.col("province_code_r")
     wards = wa.is_not_null() & wb.is_not_null()
     provs = pa.is_not_null() & pb.is_not_null()
-    return _i8(
+    return (
         pl.when(wards & (wa == wb))
         .then(2)
         .when(provs & (pa == pb))
@@ -508,7 +521,7 @@ def _address_level() -> pl.Expr:
         .when(provs | wards)
         .then(0)
         .otherwise(-1)
-    ).alias("g_address")
+    )
 
 
 def _parents_level() -> pl.Expr:
@@ -520,7 +533,7 @@ def _parents_level() -> pl.Expr:
         known.append(both.cast(pl.Int8))
         agree.append((both & (a == b)).cast(pl.Int8))
     n_known, n_agree = pl.sum_horizontal(known), pl.sum_horizontal(agree)
-    return _i8(
+    return (
         pl.when(n_known == 0)
         .then(-1)
         .when(n_agree == 2)
@@ -528,7 +541,14 @@ def _parents_level() -> pl.Expr:
         .when(n_agree == 1)
         .then(1)
         .otherwise(0)
-    ).alias("g_parents")
+    )
+
+
+def _household_level() -> pl.Expr:
+    """One level per (parents, address) outcome (:data:`_HOUSEHOLD`), -1 when both unknown."""
+    code = (_parents_level() + 1) * 4 + (_address_level() + 1)
+    mapping = {(p + 1) * 4 + (a + 1): i for i, (p, a) in enumerate(_HOUSEHOLD)}
+    return _i8(code.replace_strict(mapping, default=-1, return_dtype=pl.Int8)).alias("g_household")
 
 
 def comparisons(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
@@ -558,8 +578,7 @@ def comparisons(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     levels = wide.select(
         _exact_level("phone", "phone"),
         _exact_level("gender", "gender"),
-        _address_level(),
-        _parents_level(),
+        _household_level(),
     )
     g_name = _name_column(records, pos_l, pos_r)
     head = pl.DataFrame(

@@ -271,7 +271,7 @@ def fit(
         >>> pairs = pl.DataFrame({"rid_l": [0, 0], "rid_r": [1, 2]},
         ...     schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32})
         >>> sorted(fit(rec, cmp_(rec, pairs), n_u_pairs=100).m)[:3]
-        ['address', 'birth_date', 'gender']
+        ['birth_date', 'gender', 'household']
     """
     present = [f for f in _fields_of(comparisons) if f in LEVELS]
     u = estimate_u(records, present, n_pairs=n_u_pairs, seed=seed)

@@ -145,10 +145,11 @@ def test_other_fields() -> None:
     assert _pair_levels(base, {**base, "phone": "0912345679"}, "phone") == 0
     assert _pair_levels(base, {**base, "phone": None}, "phone") == -1
     assert _pair_levels(base, {**base, "gender": "Nữ"}, "gender") == 0
-    assert _pair_levels(base, dict(base), "address") == 2
-    assert _pair_levels(base, {**base, "ward_code": "00007"}, "address") == 1
-    assert _pair_levels(base, {**base, "ward_code": "26734", "province_code": "79"}, "address") == 0
-    assert _pair_levels(base, {**base, "ward_code": None, "province_code": None}, "address") == -1
+    assert household(base, dict(base)) == "parents unknown, same ward"
+    assert household(base, {**base, "ward_code": "00007"}) == "parents unknown, same province"
+    other = {**base, "ward_code": "26734", "province_code": "79"}
+    assert household(base, other) == "parents unknown, another province"
+    assert _pair_levels(base, {**base, "ward_code": None, "province_code": None}, "household") == -1
     assert (
         _pair_levels(
             {"insurance_code": "0123456789"}, {"insurance_code": "0123456798"}, "insurance_code"
@@ -158,19 +159,25 @@ def test_other_fields() -> None:
     assert _pair_levels({"legacy_id": "012345678"}, {"legacy_id": "012345678"}, "legacy_id") == 2
 
 
-def test_parents() -> None:
-    a = {"father_name": "Nguyễn Văn Ba", "mother_name": "Lê Thị Tư"}
-    assert (
-        _pair_levels(a, {"father_name": "Nguyen Van Ba", "mother_name": "Le Thi Tu"}, "parents")
-        == 2
-    )
-    assert (
-        _pair_levels(a, {"father_name": "Nguyễn Văn Ba", "mother_name": "Phạm Thị Năm"}, "parents")
-        == 1
-    )
-    assert _pair_levels(a, {"father_name": "Nguyễn Văn Ba", "mother_name": None}, "parents") == 1
-    assert _pair_levels(a, {"father_name": "Trần Văn Sáu", "mother_name": None}, "parents") == 0
-    assert _pair_levels(a, {"father_name": None, "mother_name": None}, "parents") == -1
+def household(a: dict[str, object], b: dict[str, object]) -> str:
+    return LEVELS["household"][_pair_levels(a, b, "household")]
+
+
+def test_parents_and_address_are_one_field() -> None:
+    a = {"father_name": "Nguyễn Văn Ba", "mother_name": "Lê Thị Tư", "ward_code": "00004",
+         "province_code": "01"}  # fmt: skip
+    b = {"father_name": "Nguyen Van Ba", "mother_name": "Le Thi Tu", "ward_code": "00004",
+         "province_code": "01"}  # fmt: skip
+    assert household(a, b) == "both parents agree, same ward"
+    assert household(a, {**b, "mother_name": "Phạm Thị Năm"}) == "one parent agrees, same ward"
+    assert household(a, {"father_name": "Nguyễn Văn Ba"}) == "one parent agrees, address unknown"
+    moved = {"father_name": "Trần Văn Sáu", "province_code": "79", "ward_code": "26734"}
+    assert household(a, moved) == "parents differ, another province"
+    assert _pair_levels(a, {"father_name": None}, "household") == -1
+    # levels run from the weakest to the strongest outcome
+    levels = LEVELS["household"]
+    assert levels[0] == "parents differ, another province"
+    assert levels[-1] == "both parents agree, same ward"
 
 
 def test_all_null_record_gives_no_information() -> None:
