@@ -38,21 +38,27 @@ __all__ = [
     "BlockingRule",
     "birth_date_given_rule",
     "birth_date_surname_rule",
+    "birth_date_ward_rule",
     "birth_year_given_gender_rule",
     "birth_year_name_sorted_rule",
     "blocking_stats",
     "candidate_pairs",
+    "given_sound_ward_rule",
+    "given_ward_rule",
     "household_given_rule",
     "insurance_code_rule",
     "legacy_id_rule",
     "name_month_day_rule",
     "name_shape_rule",
+    "name_ward_rule",
     "parents_given_rule",
     "personal_id_rule",
     "personal_id_typo_rules",
     "phone_rule",
     "phonetic_birth_year_rule",
     "phonetic_sorted_birth_year_rule",
+    "ward_month_day_rule",
+    "ward_year_initials_rule",
 ]
 
 DEFAULT_MAX_BLOCK = 16
@@ -88,7 +94,8 @@ def _imprecise_date() -> pl.Expr:
 
 
 def _day_date() -> pl.Expr:
-    return pl.when(pl.col("birth_date_precision") == "day").then(pl.col("birth_date"))
+    """Return the birth date as written (``YYYYMMDD``, also an impossible one) if a day."""
+    return pl.when(pl.col("birth_date_precision") == "day").then(pl.col("birth_digits"))
 
 
 def personal_id_rule() -> BlockingRule:
@@ -129,7 +136,7 @@ def phone_rule() -> BlockingRule:
         'phone'
     """
     return BlockingRule(
-        "phone", (pl.col("phone"),), (pl.col("name_phonetic"), pl.col("birth_date"))
+        "phone", (pl.col("phone"),), (pl.col("name_phonetic"), pl.col("birth_digits"))
     )
 
 
@@ -161,9 +168,6 @@ def birth_date_surname_rule() -> BlockingRule:
 def birth_date_given_rule() -> BlockingRule:
     """Block on day-precision birth date and folded given name: surname or middle name changed.
 
-    Not in :data:`DEFAULT_RULES`: on the generated data every pair it finds is found by
-    another rule, at ~0.5 M extra pairs per million records.
-
     Example:
         >>> birth_date_given_rule().name
         'birth_date+given'
@@ -187,7 +191,7 @@ def birth_year_name_sorted_rule() -> BlockingRule:
     return BlockingRule(
         "birth_year+name_sorted",
         (pl.col("birth_year"), pl.col("name_sorted")),
-        (pl.col("birth_date"), pl.col("gender")),
+        (pl.col("birth_digits"), pl.col("gender")),
     )
 
 
@@ -204,7 +208,7 @@ def birth_year_given_gender_rule() -> BlockingRule:
     return BlockingRule(
         "birth_year+given+gender",
         (pl.col("birth_year"), pl.col("surname_key"), pl.col("given_key"), pl.col("gender")),
-        (pl.col("birth_date"), pl.col("name_phonetic")),
+        (pl.col("birth_digits"), pl.col("name_phonetic")),
     )
 
 
@@ -220,7 +224,7 @@ def phonetic_birth_year_rule() -> BlockingRule:
     return BlockingRule(
         "phonetic+birth_year",
         (pl.col("name_phonetic"), pl.col("birth_year")),
-        (pl.col("birth_date"), pl.col("gender")),
+        (pl.col("birth_digits"), pl.col("gender")),
     )
 
 
@@ -237,7 +241,7 @@ def phonetic_sorted_birth_year_rule() -> BlockingRule:
             on_distinct("name_phonetic", pre=_tokens_sorted),
             pl.col("birth_year"),
         ),
-        (pl.col("birth_date"), pl.col("gender")),
+        (pl.col("birth_digits"), pl.col("gender")),
         spread=_imprecise_date(),
     )
 
@@ -245,8 +249,7 @@ def phonetic_sorted_birth_year_rule() -> BlockingRule:
 def name_month_day_rule() -> BlockingRule:
     """Block on phonetic full name and day-precision birth day and month: a mistyped year.
 
-    Not in :data:`DEFAULT_RULES`: common names share birthdays across years (~2 M pairs per
-    million records for a few dozen pairs no other rule finds).
+    Common names share birthdays across years: oversized blocks are windowed by birth date.
 
     Example:
         >>> name_month_day_rule().name
@@ -254,8 +257,8 @@ def name_month_day_rule() -> BlockingRule:
     """
     return BlockingRule(
         "phonetic+month_day",
-        (pl.col("name_phonetic"), _day_date().dt.month() * 100 + _day_date().dt.day()),
-        (pl.col("birth_date"),),
+        (pl.col("name_phonetic"), _day_date().str.slice(4, 4)),
+        (pl.col("birth_digits"),),
     )
 
 
@@ -269,7 +272,7 @@ def household_given_rule() -> BlockingRule:
     return BlockingRule(
         "household+given",
         (pl.col("household_id"), pl.col("given_key")),
-        (pl.col("birth_date"),),
+        (pl.col("birth_digits"),),
     )
 
 
@@ -283,7 +286,7 @@ def parents_given_rule() -> BlockingRule:
     return BlockingRule(
         "parents+given",
         (pl.col("father_folded"), pl.col("mother_folded"), pl.col("given_key")),
-        (pl.col("birth_date"), pl.col("name_phonetic")),
+        (pl.col("birth_digits"), pl.col("name_phonetic")),
     )
 
 
@@ -297,21 +300,53 @@ def personal_id_typo_rules() -> tuple[BlockingRule, ...]:
 
     A CCCD is province (3) + century/gender (1) + birth year (2) + six random digits. A wrong
     digit in the first six leaves the random six; a wrong digit among the random six leaves
-    the first six plus one random half. Each also needs the surname key, to keep chance
-    collisions few.
+    the first six plus one random half. Each also needs the name's first letter, to keep
+    chance collisions few (a typo inside the surname keeps its first letter).
 
     Example:
         >>> [r.name for r in personal_id_typo_rules()]
-        ['personal_id[6:12]+surname', 'personal_id[0:9]+surname', 'personal_id[0:6,9:12]+surname']
+        ['personal_id[6:12]+initial', 'personal_id[0:9]+initial', 'personal_id[0:6,9:12]+initial']
     """
     order = (pl.col("name_phonetic"),)
-    surname = pl.col("surname_key")
+    initial = pl.col("name_folded").str.head(1)
     return (
-        BlockingRule("personal_id[6:12]+surname", (_pid_part(6, 12), pl.col("surname_key")), order),
-        BlockingRule("personal_id[0:9]+surname", (_pid_part(0, 9), surname), order),
+        BlockingRule("personal_id[6:12]+initial", (_pid_part(6, 12), initial), order),
+        BlockingRule("personal_id[0:9]+initial", (_pid_part(0, 9), initial), order),
         BlockingRule(
-            "personal_id[0:6,9:12]+surname", (_pid_part(0, 6), _pid_part(9, 12), surname), order
+            "personal_id[0:6,9:12]+initial", (_pid_part(0, 6), _pid_part(9, 12), initial), order
         ),
+    )
+
+
+def birth_date_ward_rule() -> BlockingRule:
+    """Block on day-precision birth date and current ward: the name typed badly, same person.
+
+    A ward holds a few thousand people, so few share a birthday; the name orders a capped
+    block.
+
+    Example:
+        >>> birth_date_ward_rule().name
+        'birth_date+ward'
+    """
+    return BlockingRule(
+        "birth_date+ward",
+        (_day_date(), pl.col("ward_code")),
+        (pl.col("name_phonetic"),),
+    )
+
+
+def name_ward_rule() -> BlockingRule:
+    """Block on the folded full name and current ward: the birth date mistyped or missing.
+
+    Example:
+        >>> name_ward_rule().name
+        'name+ward'
+    """
+    return BlockingRule(
+        "name+ward",
+        (pl.col("name_folded"), pl.col("ward_code")),
+        (pl.col("birth_digits"), pl.col("gender")),
+        spread=_imprecise_date(),
     )
 
 
@@ -335,8 +370,76 @@ def name_shape_rule() -> BlockingRule:
     return BlockingRule(
         "birth_year+gender+name_shape",
         (pl.col("birth_year"), pl.col("gender"), shape),
-        (pl.col("birth_date"), pl.col("given_key")),
+        (pl.col("birth_digits"), pl.col("given_key")),
         spread=_imprecise_date(),
+    )
+
+
+def given_ward_rule() -> BlockingRule:
+    """Block on the folded given name and current ward, windowed by birth date.
+
+    Finds a person whose surname, middle name and birth date were typed badly.
+
+    Example:
+        >>> given_ward_rule().name
+        'given+ward'
+    """
+    return BlockingRule(
+        "given+ward", (pl.col("given_key"), pl.col("ward_code")), (pl.col("birth_digits"),)
+    )
+
+
+def ward_month_day_rule() -> BlockingRule:
+    """Block on current ward and a day-precision birth date's month and day.
+
+    Finds a mistyped birth year together with a badly typed name.
+
+    Example:
+        >>> ward_month_day_rule().name
+        'ward+month_day'
+    """
+    return BlockingRule(
+        "ward+month_day",
+        (pl.col("ward_code"), _day_date().str.slice(4, 4)),
+        (pl.col("name_phonetic"),),
+    )
+
+
+def given_sound_ward_rule() -> BlockingRule:
+    """Block on the phonetic key of the given name and current ward.
+
+    Finds a typo or a regional spelling in the given name (``Quân``/``Quâng``) together with
+    a mistyped date.
+
+    Example:
+        >>> given_sound_ward_rule().name
+        'given_phonetic+ward'
+    """
+    return BlockingRule(
+        "given_phonetic+ward",
+        (pl.col("name_phonetic").str.extract(r"(\S+)$"), pl.col("ward_code")),
+        (pl.col("birth_digits"),),
+    )
+
+
+def ward_year_initials_rule() -> BlockingRule:
+    """Block on current ward, birth year and the initials of surname and given name.
+
+    Finds a name with several typos inside it.
+
+    Example:
+        >>> ward_year_initials_rule().name
+        'ward+birth_year+initials'
+    """
+    return BlockingRule(
+        "ward+birth_year+initials",
+        (
+            pl.col("ward_code"),
+            pl.col("birth_year"),
+            pl.col("name_folded").str.head(1),
+            pl.col("given_key").str.head(1),
+        ),
+        (pl.col("name_folded"),),
     )
 
 
@@ -351,6 +454,14 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     parents_given_rule(),
     *personal_id_typo_rules(),
     name_shape_rule(),
+    birth_date_given_rule(),
+    name_month_day_rule(),
+    birth_date_ward_rule(),
+    name_ward_rule(),
+    given_ward_rule(),
+    ward_month_day_rule(),
+    given_sound_ward_rule(),
+    ward_year_initials_rule(),
 )
 """The default rules; bit i of ``rules`` in the pairs frame is ``DEFAULT_RULES[i]``."""
 

@@ -125,6 +125,8 @@ def test_expected_pairs_and_rule_bits(recs: pl.DataFrame) -> None:
         BIT["birth_date+surname+given_initial"]
         | BIT["phonetic_sorted+birth_year"]
         | BIT["birth_year+gender+name_shape"]
+        | BIT["birth_date+given"]
+        | BIT["phonetic+month_day"]
     )
     # father and son: only the household rule brings them together
     assert got[frozenset({"R3", "R4"})] == BIT["household+given"]
@@ -133,14 +135,16 @@ def test_expected_pairs_and_rule_bits(recs: pl.DataFrame) -> None:
         BIT["personal_id"]
         | BIT["birth_date+surname+given_initial"]
         | BIT["phonetic_sorted+birth_year"]
-        | BIT["personal_id[6:12]+surname"]
-        | BIT["personal_id[0:9]+surname"]
-        | BIT["personal_id[0:6,9:12]+surname"]
+        | BIT["personal_id[6:12]+initial"]
+        | BIT["personal_id[0:9]+initial"]
+        | BIT["personal_id[0:6,9:12]+initial"]
         | BIT["birth_year+gender+name_shape"]
+        | BIT["birth_date+given"]
+        | BIT["phonetic+month_day"]
     )
     # one-digit ID typo (last digit) + given-name typo + year-only date
     assert got[frozenset({"R8", "R9"})] == (
-        BIT["personal_id[0:9]+surname"] | BIT["birth_year+gender+name_shape"]
+        BIT["personal_id[0:9]+initial"] | BIT["birth_year+gender+name_shape"]
     )
     # same common name, different years, nothing shared: not a candidate
     assert frozenset({"R5", "R6"}) not in got
