@@ -120,7 +120,7 @@ class ResolveConfig:
     names and dates cannot explode the candidate pairs."""
     window: int = 6
     """Neighbours each record is paired with inside an oversized block."""
-    em_iterations: int = 25
+    em_iterations: int = 100
     """Maximum EM iterations when estimating the m probabilities."""
     u_sample_pairs: int = 1_000_000
     """Random record pairs used to estimate the u probabilities."""

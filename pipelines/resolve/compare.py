@@ -11,27 +11,9 @@ names are compared once per *distinct* pair of canonical names (joined back on a
 key), and Jaro-Winkler runs through ``rapidfuzz.process.cpdist`` with ``workers=-1`` only on
 the distinct name pairs that no exact rule settled.
 
-Name levels (``g_name``), strongest first (the first rule that holds wins):
-
-====  ==================================================================================
-9     same canonical full name
-8     same tone-style key (``Hoà``/``Hòa``, case)
-7     same ASCII-folded name and one side has no diacritics at all (a no-accent copy)
-3     same ASCII-folded name, both accented, tones differ (``Trân``/``Trần``: often two
-      different names, so ranked below the structural variants)
-6     surname variant only: Hoàng/Huỳnh, Vũ/Võ (phonetic first token), rest identical folded
-5     same folded tokens in another order (``Văn An Nguyễn``)
-4     a middle name dropped or added: phonetic tokens of the shorter name all in the longer
-      one, same first and last token
-2     Jaro-Winkler ≥ 0.92 on the folded name in given-name-first order
-1     Jaro-Winkler ≥ 0.85, or the same phonetic key (regional spellings, DOMAIN §7; coarse:
-      it merges ``Trang``/``Trân``, ``Quân``/``Quang``)
-0     otherwise
-====  ==================================================================================
-
-Jaro-Winkler runs on the folded tokens *reversed* (given name first): in the natural order the
-shared "nguyen thi"/"nguyen van" prefix earns the Winkler prefix bonus on almost every pair
-of unrelated people.
+Names are compared in three fields, surname, middle and given name
+(:mod:`pipelines.resolve.names`): a typo in one part leaves the others exact, and siblings
+(same surname and middle, another given name) disagree where it matters.
 
 Example:
     >>> import datetime as dt
@@ -47,8 +29,9 @@ Example:
     ...     "personal_id": ["001190000123", "001190000132"]})
     >>> pairs = pl.DataFrame({"rid_l": [0], "rid_r": [1]}, schema={"rid_l": pl.UInt32,
     ...     "rid_r": pl.UInt32})
-    >>> comparisons(rec, pairs).select("g_name", "g_birth_date", "g_personal_id", "g_phone").row(0)
-    (6, 8, 1, -1)
+    >>> cmp = comparisons(rec, pairs)
+    >>> cmp.select("g_surname", "g_given", "g_birth_date", "g_personal_id", "g_phone").row(0)
+    (2, 5, 8, 1, -1)
 """
 
 from __future__ import annotations
@@ -57,32 +40,15 @@ from typing import Final
 
 import numpy as np
 import polars as pl
-from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
 
+from pipelines.resolve.names import PART_LEVELS, PART_TF, name_part_levels, name_parts
 from pipelines.resolve.records import with_birth_parts
-from pipelines.vn.names import (
-    name_key_folded,
-    name_key_phonetic,
-    name_key_toneless_style,
-    name_tokens_sorted_key,
-)
+from pipelines.vn.names import name_key_folded
 
-__all__ = ["FIELDS", "LEVELS", "comparisons"]
+__all__ = ["FIELDS", "LEVELS", "NAME_TF", "comparisons"]
 
 LEVELS: Final[dict[str, tuple[str, ...]]] = {
-    "name": (
-        "differs",
-        "similar (JW≥0.85 or phonetic)",
-        "close (JW≥0.92)",
-        "same letters, tones differ",
-        "middle name dropped",
-        "same tokens reordered",
-        "surname variant",
-        "same without accents",
-        "same up to tone style",
-        "exact",
-    ),
+    **PART_LEVELS,
     "birth_date": (
         "differs",
         "year within 1",
@@ -99,7 +65,7 @@ LEVELS: Final[dict[str, tuple[str, ...]]] = {
     "personal_id": ("differs", "one typo", "exact"),
     "legacy_id": ("differs", "one typo", "exact"),
     "insurance_code": ("differs", "one typo", "exact"),
-    "phone": ("differs", "exact"),
+    "phone": ("differs", "one typo", "exact"),
     "gender": ("differs", "same"),
     "household": (),  # filled below: parents × address, one field (they are not independent)
 }
@@ -122,21 +88,10 @@ LEVELS["household"] = tuple(f"{_PARENTS[p][0]}, {_ADDRESS[a][0]}" for p, a in _H
 FIELDS: Final[tuple[str, ...]] = tuple(LEVELS)
 """The comparison fields, in column order."""
 
-NAME_TF_KEYS: Final[dict[int, str]] = {9: "full_name", 8: "name_tone_key", 7: "name_folded"}
-"""Exact name levels and the records column whose value an agreement at that level is on
-(scoring adjusts these levels for the term frequency of that value)."""
+NAME_TF: Final[dict[str, dict[str, str]]] = PART_TF
+"""Per name field, the exact levels adjusted for term frequency and the records column whose
+value the agreement is on."""
 
-_JW_HIGH: Final = 0.92
-_JW_LOW: Final = 0.85
-_GIVEN_DIFFERENT: Final = 0.8
-"""Below this Jaro-Winkler the given names are different names, not a typo of one."""
-
-_NAME_KEYS: Final[tuple[str, ...]] = (
-    "name_tone_key",
-    "name_folded",
-    "name_sorted",
-    "name_phonetic",
-)
 _SIDE_COLUMNS: Final[tuple[str, ...]] = (
     "birth_digits",
     "birth_year",
@@ -160,22 +115,12 @@ def _i8(e: pl.Expr) -> pl.Expr:
 
 
 def _ensure(records: pl.DataFrame, cols: tuple[str, ...]) -> pl.DataFrame:
-    """Derive missing name keys from ``full_name``; add other missing columns as all-null."""
+    """Derive parents' folded names and birth parts; add other missing columns as all-null."""
     for parent in ("father", "mother"):
         if f"{parent}_folded" not in records.columns and f"{parent}_name" in records.columns:
             records = records.with_columns(
                 name_key_folded(f"{parent}_name").alias(f"{parent}_folded")
             )
-    if "full_name" in records.columns:
-        derive = {
-            "name_tone_key": name_key_toneless_style,
-            "name_folded": name_key_folded,
-            "name_sorted": name_tokens_sorted_key,
-            "name_phonetic": name_key_phonetic,
-        }
-        records = records.with_columns(
-            fn("full_name").alias(c) for c, fn in derive.items() if c not in records.columns
-        )
     if "birth_digits" not in records.columns:
         if "birth_date" not in records.columns:
             records = records.with_columns(pl.lit(None, dtype=pl.Date).alias("birth_date"))
@@ -200,116 +145,10 @@ def _positions(records: pl.DataFrame, rids: pl.Series) -> pl.Series:
 # names
 
 
-_DERIVED: Final[tuple[str, ...]] = (
-    "unaccented",
-    "first_folded",
-    "rest_folded",
-    "first_phon",
-    "last_phon",
-    "n_tokens",
-    "reversed_folded",
-)
-
-
-def _name_derived(names: pl.DataFrame) -> pl.DataFrame:
-    """Per distinct name: the pieces the pair rules compare (computed once per name)."""
-    f, p = pl.col("name_folded"), pl.col("name_phonetic")
-    return names.with_columns(
-        (pl.col("name_tone_key") == f).alias("unaccented"),
-        f.str.extract(r"^(\S+)").alias("first_folded"),
-        pl.when(f.str.contains(" ")).then(f.str.replace(r"^\S+ ", "")).alias("rest_folded"),
-        p.str.extract(r"^(\S+)").alias("first_phon"),
-        p.str.extract(r"(\S+)$").alias("last_phon"),
-        p.str.count_matches(" ").alias("n_tokens"),
-        f.str.split(" ").list.reverse().list.join(" ").alias("reversed_folded"),
-    )
-
-
-def _name_levels(pairs_n: pl.DataFrame) -> pl.Series:
-    """Levels for distinct name pairs (columns ``a_<key>``/``b_<key>``, ``same``)."""
-
-    def eq(c: str) -> pl.Expr:
-        return pl.col(f"a_{c}") == pl.col(f"b_{c}")
-
-    surname_variant = ~eq("first_folded") & eq("first_phon") & eq("rest_folded")
-    na, nb = pl.col("a_n_tokens"), pl.col("b_n_tokens")
-    maybe_subset = (
-        (na != nb) & (pl.min_horizontal(na, nb) >= 1) & eq("first_phon") & eq("last_phon")
-    )
-    unaccented = pl.col("a_unaccented") | pl.col("b_unaccented")
-    df = pairs_n.with_columns(
-        _i8(
-            pl.when(pl.col("same"))
-            .then(9)
-            .when(eq("name_tone_key"))
-            .then(8)
-            .when(eq("name_folded") & unaccented)
-            .then(7)
-            .when(eq("name_folded"))
-            .then(3)
-            .when(surname_variant)
-            .then(6)
-            .when(eq("name_sorted"))
-            .then(5)
-        ).alias("lvl"),
-        maybe_subset.fill_null(False).alias("maybe_subset"),
-        eq("name_phonetic").fill_null(False).alias("phon"),
-    )
-    # middle name dropped/added: the shorter token list inside the longer (same ends)
-    cand = df["lvl"].is_null() & df["maybe_subset"]
-    if cand.any():
-        sub = df.filter(cand).select(
-            ta=pl.col("a_name_phonetic").str.split(" "), tb=pl.col("b_name_phonetic").str.split(" ")
-        )
-        short = pl.when(pl.col("ta").list.len() < pl.col("tb").list.len())
-        is_sub = sub.select(
-            short.then(pl.col("ta"))
-            .otherwise(pl.col("tb"))
-            .list.set_difference(short.then(pl.col("tb")).otherwise(pl.col("ta")))
-            .list.len()
-            == 0
-        ).to_series()
-        idx = cand.arg_true().filter(is_sub)
-        if idx.len():
-            df = df.with_columns(df["lvl"].scatter(idx, 4).alias("lvl"))
-    todo = (
-        df["lvl"].is_null() & df["a_name_folded"].is_not_null() & df["b_name_folded"].is_not_null()
-    )
-    if todo.any():
-        sub = df.filter(todo)
-        jw = process.cpdist(
-            sub["a_reversed_folded"].to_list(),
-            sub["b_reversed_folded"].to_list(),
-            scorer=JaroWinkler.normalized_similarity,
-            workers=-1,
-        )
-        phon = df["phon"].filter(todo).to_numpy()
-        jw_lvl = np.where(jw >= _JW_HIGH, 2, np.where((jw >= _JW_LOW) | phon, 1, 0))
-        # siblings: the same surname and middle names with a clearly different given name
-        # (Phạm Minh Khôi / Phạm Minh Khang) look similar as whole names but are not a typo
-        tokens_a = sub["a_reversed_folded"].str.split(" ")
-        tokens_b = sub["b_reversed_folded"].str.split(" ")
-        given_jw = process.cpdist(
-            tokens_a.list.first().to_list(),
-            tokens_b.list.first().to_list(),
-            scorer=JaroWinkler.normalized_similarity,
-            workers=-1,
-        )
-        same_rest = (
-            tokens_a.list.slice(1).list.join(" ") == tokens_b.list.slice(1).list.join(" ")
-        ).to_numpy()
-        same_given_sound = (sub["a_last_phon"] == sub["b_last_phon"]).fill_null(False).to_numpy()
-        sibling = same_rest & (given_jw < _GIVEN_DIFFERENT) & ~same_given_sound
-        jw_lvl = np.where(sibling, 0, jw_lvl)
-        filled = df["lvl"].scatter(todo.arg_true(), pl.Series(jw_lvl.astype(np.int8)))
-        df = df.with_columns(filled.alias("lvl"))
-    return df["lvl"]
-
-
-def _name_column(records: pl.DataFrame, pos_l: pl.Series, pos_r: pl.Series) -> pl.Series:
-    """``g_name`` for every pair, computed once per distinct pair of canonical names."""
+def _name_columns(records: pl.DataFrame, pos_l: pl.Series, pos_r: pl.Series) -> pl.DataFrame:
+    """``g_surname``, ``g_middle``, ``g_given`` for every pair, once per distinct name pair."""
     names = (
-        records.select("full_name", *_NAME_KEYS)
+        records.select("full_name")
         .filter(pl.col("full_name").is_not_null())
         .unique("full_name", keep="first", maintain_order=True)
         .with_row_index("nid")
@@ -322,23 +161,16 @@ def _name_column(records: pl.DataFrame, pos_l: pl.Series, pos_r: pl.Series) -> p
     ids = pl.DataFrame({"a": nid.gather(pos_l), "b": nid.gather(pos_r)}).select(
         pl.when(pl.col("a").is_not_null() & pl.col("b").is_not_null())
         .then(pl.min_horizontal("a", "b"))
-        .alias("lo"),
-        pl.max_horizontal("a", "b").alias("hi"),
+        .alias("a"),
+        pl.when(pl.col("a").is_not_null() & pl.col("b").is_not_null())
+        .then(pl.max_horizontal("a", "b"))
+        .alias("b"),
     )
-    ids = ids.with_columns(
-        (pl.col("lo").cast(pl.UInt64) * (1 << 32) + pl.col("hi").cast(pl.UInt64)).alias("k")
+    distinct = ids.drop_nulls().unique(maintain_order=True)
+    levels = pl.concat([distinct, name_part_levels(name_parts(names), distinct)], how="horizontal")
+    return ids.join(levels, on=["a", "b"], how="left", maintain_order="left").select(
+        pl.col(f"g_{p}").fill_null(-1).cast(pl.Int8) for p in PART_LEVELS
     )
-    distinct = ids.drop_nulls().unique("k")
-    keys = _name_derived(names).select(*_NAME_KEYS, *_DERIVED)
-    side_a = keys.select(pl.all().name.prefix("a_"))[distinct["lo"]]
-    side_b = keys.select(pl.all().name.prefix("b_"))[distinct["hi"]]
-    pn = pl.concat(
-        [side_a, side_b, distinct.select((pl.col("lo") == pl.col("hi")).alias("same"))],
-        how="horizontal",
-    )
-    lookup = pl.DataFrame({"k": distinct["k"], "g_name": _name_levels(pn)})
-    out = ids.select("k").join(lookup, on="k", how="left", maintain_order="left")["g_name"]
-    return out.fill_null(-1).cast(pl.Int8)
 
 
 # --------------------------------------------------------------------------------------------
@@ -564,10 +396,10 @@ def comparisons(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         ...     "phone": ["0912345678", "0912345678", "0987654321"]})
         >>> pairs = pl.DataFrame({"rid_l": [0, 0], "rid_r": [1, 2]},
         ...     schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32})
-        >>> comparisons(rec, pairs).select("g_name", "g_phone").rows()
-        [(7, 1), (-1, 0)]
+        >>> comparisons(rec, pairs).select("g_given", "g_phone").rows()
+        [(5, 2), (-1, 0)]
     """
-    records = _ensure(records, ("full_name", *_NAME_KEYS, *_SIDE_COLUMNS))
+    records = _ensure(records, ("full_name", *_SIDE_COLUMNS))
     rid_l = pairs["rid_l"].cast(pl.UInt32)
     rid_r = pairs["rid_r"].cast(pl.UInt32)
     pos_l, pos_r = _positions(records, rid_l), _positions(records, rid_r)
@@ -576,23 +408,21 @@ def comparisons(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     right = side[pos_r].select(pl.all().name.suffix("_r"))
     wide = pl.concat([left, right], how="horizontal")
     levels = wide.select(
-        _exact_level("phone", "phone"),
         _exact_level("gender", "gender"),
         _household_level(),
     )
-    g_name = _name_column(records, pos_l, pos_r)
+    names = _name_columns(records, pos_l, pos_r)
     head = pl.DataFrame(
         {
             "rid_l": rid_l,
             "rid_r": rid_r,
-            "g_name": g_name,
             "g_birth_date": _birth_level(wide),
             "g_personal_id": _code_level(wide, "personal_id", 12),
             "g_legacy_id": _code_level(wide, "legacy_id", 12),
             "g_insurance_code": _code_level(wide, "insurance_code", 10),
+            "g_phone": _code_level(wide, "phone", 11),
         }
     )
-    return pl.concat(
-        [head, levels],
-        how="horizontal",
-    ).select("rid_l", "rid_r", *[f"g_{f}" for f in FIELDS])
+    return pl.concat([head, names, levels], how="horizontal").select(
+        "rid_l", "rid_r", *[f"g_{f}" for f in FIELDS]
+    )

@@ -12,8 +12,11 @@ Keys (all null when the name is null):
   ``name_key_toneless_style`` gives for a standardised name);
 - ``name_phonetic``: regional-confusion key (``name_key_phonetic``);
 - ``name_sorted``: folded tokens sorted, insensitive to name order;
-- ``surname_key``: phonetic key of the first token (Hoàng≡Huỳnh, Vũ≡Võ); null for one token;
-- ``given_key``: folded last token;
+- ``surname_key``: phonetic key of the surname (Hoàng≡Huỳnh, Vũ≡Võ); null for one token;
+- ``given_key``: folded given name;
+- ``surname_tone``, ``middle_tone``, ``given_tone``: the parts in lower case with accents,
+  whose frequencies weigh an exact agreement (a name written given-name first, ``Ngọc Thắm
+  Lê``, is read in Vietnamese order for these keys);
 - ``father_folded`` / ``mother_folded``: folded parents' names.
 
 Example:
@@ -33,12 +36,15 @@ from typing import Final, TypeVar
 
 import polars as pl
 
+from pipelines.resolve.names import name_part_columns
 from pipelines.vn.names import (
     name_key_folded,
     name_key_phonetic,
     name_tokens_sorted_key,
     surname,
+    vietnamese_order,
 )
+from pipelines.vn.text import ascii_fold
 
 __all__ = ["BASE_COLUMNS", "RECORD_COLUMNS", "SOURCE_ORDER", "records_frame", "with_birth_parts"]
 
@@ -80,6 +86,9 @@ RECORD_COLUMNS: Final[tuple[str, ...]] = (
     "name_sorted",
     "surname_key",
     "given_key",
+    "surname_tone",
+    "middle_tone",
+    "given_tone",
     "gender",
     "birth_date",
     "birth_date_precision",
@@ -198,11 +207,12 @@ def records_frame(frames: Mapping[str, pl.DataFrame | pl.LazyFrame]) -> pl.LazyF
             pl.col("full_name").str.to_lowercase().alias("name_tone_key"),
             name_key_phonetic("full_name").alias("name_phonetic"),
             name_tokens_sorted_key("full_name").alias("name_sorted"),
-            name_key_phonetic(surname("full_name")).alias("surname_key"),
+            name_key_phonetic(surname(vietnamese_order("full_name"))).alias("surname_key"),
+            *name_part_columns(pl.col("full_name")),
             name_key_folded("father_name").alias("father_folded"),
             name_key_folded("mother_name").alias("mother_folded"),
         )
-        .with_columns(pl.col("name_folded").str.split(" ").list.last().alias("given_key"))
+        .with_columns(ascii_fold(pl.col("given_tone")).alias("given_key"))
         .with_columns(pl.col("rid").cast(pl.UInt32))
         .select(RECORD_COLUMNS)
     )

@@ -38,7 +38,7 @@ from typing import Final
 import numpy as np
 import polars as pl
 
-from pipelines.resolve.compare import FIELDS, LEVELS, NAME_TF_KEYS, comparisons
+from pipelines.resolve.compare import FIELDS, LEVELS, NAME_TF, comparisons
 
 __all__ = ["FSParams", "estimate_m", "estimate_u", "fit", "score"]
 
@@ -69,7 +69,7 @@ class FSParams:
     u: dict[str, list[float]]
     prior: float
     levels: dict[str, list[str]]
-    tf_levels: dict[str, str] = field(default_factory=dict)
+    tf_levels: dict[str, dict[str, str]] = field(default_factory=dict)
     u_random: dict[str, list[float]] = field(default_factory=dict)
     u_candidates: dict[str, list[float]] = field(default_factory=dict)
     prior_candidates: float = 0.0
@@ -119,7 +119,7 @@ def estimate_u(
         >>> rec = pl.DataFrame({"rid": pl.Series(range(4), dtype=pl.UInt32),
         ...     "phone": ["1", "1", "2", "3"]})
         >>> u = estimate_u(rec, ["phone"], n_pairs=1000, seed=1, smoothing=0.0)
-        >>> 0.1 < u["phone"][1] < 0.25
+        >>> 0.1 < u["phone"][2] < 0.25
         True
     """
     fields = list(fields) if fields is not None else list(FIELDS)
@@ -173,8 +173,9 @@ def estimate_m(
     candidate match share started at ``prior``), until the largest change of any parameter
     is below ``tol``. Every ``m`` is floored at ``m_floor`` (then renormalised): a level the
     candidates never show for matches (a gender mismatch in clean synthetic data) keeps a
-    bounded penalty instead of a veto. It works on the distinct level patterns with counts,
-    so its cost follows the number of patterns, not pairs.
+    bounded penalty instead of a veto. A level no candidate shows at all gets ``m = u`` (weight
+    0: it says nothing). It works on the distinct level patterns with counts, so its cost
+    follows the number of patterns, not pairs.
 
     The returned parameters score as Splink does: ``m`` from EM, ``u`` from random pairs
     and ``prior`` = probability that two random records match = expected matches among the
@@ -232,6 +233,12 @@ def estimate_m(
         if delta < tol:
             converged = True
             break
+    # A level no candidate pair shows tells nothing: EM left it at its floor, the random pairs
+    # at their smoothing, and their ratio would be an invented weight. Make it neutral.
+    for f in fields:
+        seen = np.bincount(g[f][g[f] >= 0], weights=cnt[g[f] >= 0], minlength=len(u[f]))
+        unseen = seen == 0
+        m_arr[f] = np.where(unseen, np.asarray(u[f], dtype=np.float64), m_arr[f])
     u_cand = {f: u_arr[f].tolist() for f in fields}
     u_rand = {f: list(map(float, u[f])) for f in fields}
     if n_records is not None and n_records > 1:
@@ -245,7 +252,7 @@ def estimate_m(
         u=score_u,
         prior=score_prior,
         levels=labels,
-        tf_levels={str(k): c for k, c in NAME_TF_KEYS.items()} if "name" in fields else {},
+        tf_levels={f: dict(NAME_TF[f]) for f in fields if f in NAME_TF},
         u_random=u_rand,
         u_candidates=u_cand,
         prior_candidates=lam,
@@ -271,7 +278,7 @@ def fit(
         >>> pairs = pl.DataFrame({"rid_l": [0, 0], "rid_r": [1, 2]},
         ...     schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32})
         >>> sorted(fit(rec, cmp_(rec, pairs), n_u_pairs=100).m)[:3]
-        ['birth_date', 'gender', 'household']
+        ['birth_date', 'gender', 'given']
     """
     present = [f for f in _fields_of(comparisons) if f in LEVELS]
     u = estimate_u(records, present, n_pairs=n_u_pairs, seed=seed)
@@ -323,9 +330,11 @@ def score(
         base = len(label_text) - 1
         label_text.extend(f"{f} {t}" for t in params.levels[f])
         lab[:, j] = np.where(g >= 0, base + 1 + g, 0)
-    if records is not None and "name" in fields and params.tf_levels:
-        j = fields.index("name")
-        wmat[:, j] += _tf_adjustment(comparisons, params, records)
+    if records is not None:
+        for f, levels in params.tf_levels.items():
+            if f in fields:
+                wmat[:, fields.index(f)] += _tf_adjustment(comparisons, params, records, f, levels)
+        _cap_by_full_name(comparisons, params, records, wmat, fields)
     total = params.prior_weight() + wmat.sum(axis=1)
     prob = 1.0 / (1.0 + np.exp2(-np.clip(total, -1000, 1000)))
     reason = _reasons(wmat, lab, label_text)
@@ -341,15 +350,19 @@ def score(
 
 
 def _tf_adjustment(
-    comparisons: pl.DataFrame, params: FSParams, records: pl.DataFrame
+    comparisons: pl.DataFrame,
+    params: FSParams,
+    records: pl.DataFrame,
+    field_name: str,
+    levels: Mapping[str, str],
 ) -> np.ndarray:
-    """Per pair ``log2(u_level / max(tf_l, tf_r))`` on exact-name levels, else 0."""
-    g = comparisons["g_name"].to_numpy()
+    """Per pair ``log2(u_level / max(tf_l, tf_r))`` on the exact levels of a field, else 0."""
+    g = comparisons[f"g_{field_name}"].to_numpy()
     adj = np.zeros(comparisons.height, dtype=np.float64)
     rid = records["rid"].cast(pl.Int64)
     identity = rid.equals(pl.Series("rid", np.arange(records.height, dtype=np.int64)))
     order = None if identity else rid.arg_sort()
-    for level_s, column in params.tf_levels.items():
+    for level_s, column in levels.items():
         level = int(level_s)
         rows = np.flatnonzero(g == level)
         if rows.size == 0 or column not in records.columns:
@@ -364,10 +377,74 @@ def _tf_adjustment(
             pos_l = comparisons["rid_l"].gather(rows)
             pos_r = comparisons["rid_r"].gather(rows)
         tf_pair = np.fmax(tf.gather(pos_l).to_numpy(), tf.gather(pos_r).to_numpy())
-        u_level = max((params.u_random or params.u)["name"][level], _EPS)
+        u_level = max((params.u_random or params.u)[field_name][level], _EPS)
         ok = np.isfinite(tf_pair) & (tf_pair > 0)
         adj[rows[ok]] = np.log2(u_level / tf_pair[ok])
     return adj
+
+
+_NAME_PARTS: Final = ("surname", "middle", "given")
+
+
+def _cap_by_full_name(
+    comparisons: pl.DataFrame,
+    params: FSParams,
+    records: pl.DataFrame,
+    wmat: np.ndarray,
+    fields: list[str],
+) -> None:
+    """Cap the evidence of a name exact in every part at what the full name's frequency says.
+
+    The three parts are weighed as independent, each by how rare it is; but a full name is
+    not a free combination of its parts, and several different people in the data may carry
+    one rare full name. When surname, middle and given name are all exact, their summed
+    weight may not exceed ``Σ log2 m(exact part) - log2 tf(full name)``, the weight the full
+    name's own share of the records gives; the excess is taken off each part in proportion.
+    Changes ``wmat`` in place.
+    """
+    if not set(_NAME_PARTS) <= set(fields) or "name_tone_key" not in records.columns:
+        return
+    exact = {p: int(next(iter(params.tf_levels.get(p, {"-9": ""})))) for p in _NAME_PARTS}
+    if -9 in exact.values():
+        return
+    g = {p: comparisons[f"g_{p}"].to_numpy() for p in _NAME_PARTS}
+    rows = np.flatnonzero(
+        (g["surname"] == exact["surname"])
+        & (g["given"] == exact["given"])
+        & ((g["middle"] == exact["middle"]) | (g["middle"] == -1))
+    )
+    if rows.size == 0:
+        return
+    tf = _pair_tf(comparisons, records, "name_tone_key", rows)
+    log_m = {p: math.log2(max(params.m[p][exact[p]], _EPS)) for p in _NAME_PARTS}
+    cap = (
+        log_m["surname"] + log_m["given"] + np.where(g["middle"][rows] == -1, 0.0, log_m["middle"])
+    )
+    cap = cap - np.log2(np.where(np.isfinite(tf) & (tf > 0), tf, 1.0))
+    cols = np.asarray([fields.index(p) for p in _NAME_PARTS], dtype=np.int64)
+    parts = wmat[np.ix_(rows, cols)]
+    total = parts.sum(axis=1)
+    excess = np.where(np.isfinite(tf) & (total > cap) & (total > 0), total - cap, 0.0)
+    share = np.divide(parts, total[:, None], out=np.zeros_like(parts), where=total[:, None] > 0)
+    wmat[np.ix_(rows, cols)] = parts - share * excess[:, None]
+
+
+def _pair_tf(
+    comparisons: pl.DataFrame, records: pl.DataFrame, column: str, rows: np.ndarray
+) -> np.ndarray:
+    """``max(tf_l, tf_r)`` of ``column`` for the comparison ``rows``."""
+    tf = _tf_table(records, column)
+    rid = records["rid"].cast(pl.Int64)
+    if rid.equals(pl.Series("rid", np.arange(records.height, dtype=np.int64))):
+        pos_l = comparisons["rid_l"].gather(rows)
+        pos_r = comparisons["rid_r"].gather(rows)
+    else:
+        order = rid.arg_sort()
+        tf = tf.gather(order)
+        sorted_rid = rid.gather(order)
+        pos_l = sorted_rid.search_sorted(comparisons["rid_l"].gather(rows).cast(pl.Int64))
+        pos_r = sorted_rid.search_sorted(comparisons["rid_r"].gather(rows).cast(pl.Int64))
+    return np.fmax(tf.gather(pos_l).to_numpy(), tf.gather(pos_r).to_numpy())
 
 
 def _reasons(wmat: np.ndarray, lab: np.ndarray, label_text: list[str], top: int = 3) -> pl.Series:

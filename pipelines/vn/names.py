@@ -19,6 +19,7 @@ from pipelines.vn._exprs import as_expr
 from pipelines.vn.text import _tones_one, ascii_fold, on_distinct
 
 __all__ = [
+    "ORDER_SURNAMES",
     "given_name",
     "middle_name",
     "name_key_folded",
@@ -26,6 +27,7 @@ __all__ = [
     "name_key_toneless_style",
     "name_tokens_sorted_key",
     "surname",
+    "vietnamese_order",
 ]
 
 
@@ -180,3 +182,47 @@ def name_tokens_sorted_key(col: str | pl.Expr) -> pl.Expr:
         ['an nguyen van', 'an nguyen van']
     """
     return on_distinct(col, pre=lambda e: _folded(e).str.split(" ").list.sort().list.join(" "))
+
+
+ORDER_SURNAMES: Final[frozenset[str]] = frozenset(
+    {
+        "nguyen", "tran", "le", "pham", "huynh", "phan", "vo", "dang", "bui", "do", "ho",
+        "ngo", "dinh", "doan", "trinh", "trieu", "quach", "phung",
+    }
+)  # fmt: skip
+"""Folded surnames that tell a name written given-name first (DOMAIN §5.1: the most common
+surnames, ≈ 85 % of people), leaving out those that are also common given or middle names
+(Hoàng, Vũ, Dương, Lý, Mai, Hà, Lâm…), which could not tell the order."""
+
+
+def vietnamese_order(col: str | pl.Expr) -> pl.Expr:
+    """Put a name written in Western order (``Ngọc Thắm Lê``) back in Vietnamese order.
+
+    The last token moves to the front when it is a surname of :data:`ORDER_SURNAMES` and
+    the first token is not; any other name is returned as it is. For matching only: the clean
+    record keeps the name as written.
+
+    Example:
+        >>> import polars as pl
+        >>> df = pl.DataFrame({"n": ["Ngọc Thắm Lê", "Lê Ngọc Thắm", "Thị Lan Nguyễn", "Anh Vũ"]})
+        >>> df.select(vietnamese_order("n"))["n"].to_list()
+        ['Lê Ngọc Thắm', 'Lê Ngọc Thắm', 'Nguyễn Thị Lan', 'Anh Vũ']
+    """
+    return on_distinct(col, pre=_vietnamese_order)
+
+
+def _vietnamese_order(e: pl.Expr) -> pl.Expr:
+    surnames = sorted(ORDER_SURNAMES)
+    tokens = e.str.strip_chars().str.split(" ")
+    folded = _folded(e).str.split(" ")
+    western = (
+        (tokens.list.len() >= 2)
+        & ~folded.list.first().is_in(surnames)
+        & folded.list.last().is_in(surnames)
+    )
+    rotated = pl.concat_list(tokens.list.last(), tokens.list.slice(0, tokens.list.len() - 1))
+    return (
+        pl.when(western.fill_null(False))
+        .then(rotated.list.join(" "))
+        .otherwise(e.str.strip_chars())
+    )

@@ -6,7 +6,9 @@ import numpy as np
 import polars as pl
 import pytest
 
+from pipelines.resolve.compare import LEVELS as FIELD_LEVELS
 from pipelines.resolve.compare import comparisons
+from pipelines.resolve.names import name_part_columns
 from pipelines.resolve.scoring import FSParams, estimate_m, estimate_u, score
 
 TRUE_M = {
@@ -83,30 +85,31 @@ def _records(names: list[str], phones: Sequence[str | None] | None = None) -> pl
             "phone": list(phones) if phones is not None else [None] * n,
         },
         schema_overrides={"phone": pl.String},
-    )
+    ).with_columns(name_part_columns(pl.col("full_name")))
 
 
 def test_estimate_u_from_random_pairs() -> None:
-    rec = _records(["Nguyễn Văn Hùng"] * 50 + [f"Trần Thị Số{i}" for i in range(150)])
-    u = estimate_u(rec, ["name"], n_pairs=200_000, seed=0, smoothing=0.0)
-    exact = u["name"][9]
+    rec = _records(["Nguyễn Văn Hùng"] * 50 + [f"Trần Thị Sxw{i}" for i in range(150)])
+    u = estimate_u(rec, ["given"], n_pairs=200_000, seed=0, smoothing=0.0)
+    exact = u["given"][FIELD_LEVELS["given"].index("exact")]
     # two random distinct records share the common name with probability ≈ (50·49)/(200·199)
     assert exact == pytest.approx(50 * 49 / (200 * 199), rel=0.1)
-    assert sum(u["name"]) == pytest.approx(1.0)
+    assert sum(u["given"]) == pytest.approx(1.0)
 
 
 def test_term_frequency_common_name_weaker_than_rare() -> None:
     names = ["Nguyễn Văn Hùng"] * 200 + [f"Lò Văn {c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXY"] * 2
     names += [f"Đinh Thị Khánh Vy{i}" for i in range(300)]
     rec = _records(names)
-    u = estimate_u(rec, ["name"], n_pairs=100_000, seed=1)
-    m = {"name": [0.01] * 9 + [0.91]}
+    u = estimate_u(rec, ["given"], n_pairs=100_000, seed=1)
+    exact = FIELD_LEVELS["given"].index("exact")
+    m = {"given": [0.01] * exact + [0.91]}
     p = FSParams(
         m=m,
         u=u,
         prior=0.001,
-        levels={"name": [str(k) for k in range(10)]},
-        tf_levels={"9": "full_name", "8": "name_tone_key", "7": "name_folded"},
+        levels={"given": list(FIELD_LEVELS["given"])},
+        tf_levels={"given": {str(exact): "given_tone"}},
         u_random=u,
     )
     common = (0, 1)  # both "Nguyễn Văn Hùng"
@@ -116,7 +119,7 @@ def test_term_frequency_common_name_weaker_than_rare() -> None:
         schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32},
     )
     cmp = comparisons(rec, pairs)
-    assert cmp["g_name"].to_list() == [9, 9]
+    assert cmp["g_given"].to_list() == [exact, exact]
     with_tf = score(cmp, p, rec)
     without = score(cmp, p)
     w = with_tf["match_weight"].to_list()
@@ -124,7 +127,7 @@ def test_term_frequency_common_name_weaker_than_rare() -> None:
     assert without["match_weight"][0] == without["match_weight"][1]
     # the adjustment is log2(u_exact / tf(value))
     tf_common = 200 / rec.height
-    expected = without["match_weight"][0] + np.log2(u["name"][9] / tf_common)
+    expected = without["match_weight"][0] + np.log2(u["given"][exact] / tf_common)
     assert w[0] == pytest.approx(expected)
 
 
@@ -167,7 +170,7 @@ def test_end_to_end_on_tiny_records() -> None:
         {"rid_l": np.arange(0, 199, dtype=np.uint32), "rid_r": np.arange(1, 200, dtype=np.uint32)}
     )
     cmp = comparisons(rec, pairs)
-    u = estimate_u(rec, ["name", "phone"], n_pairs=20_000, seed=0)
+    u = estimate_u(rec, ["given", "phone"], n_pairs=20_000, seed=0)
     p = estimate_m(cmp, u, n_records=rec.height)
     s = score(cmp, p, rec)
     assert s.height == 199
