@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from pipelines.config import Config, ConfigError, DefectRates, load_config
+from pipelines.config import PROFILES, Config, ConfigError, DefectRates, load_config
 from pipelines.errors import DancuError
 from pipelines.progress import Progress
 
@@ -123,6 +123,13 @@ def cli() -> None:
     metavar="NAME=VALUE",
     help="Override one defect rate, e.g. --rate legacy_phone=0.1 (repeatable).",
 )
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default=None,
+    help="default: three registers with our defect model; febrl: residents with FEBRL-style "
+    "duplicates ([generate.febrl] settings). Default: [generate] profile, else default.",
+)
 @config_option
 @quiet_option
 def generate(
@@ -131,6 +138,7 @@ def generate(
     seed: int | None,
     as_of: str | None,
     rates: tuple[str, ...],
+    profile: str | None,
     config_path: Path | None,
     quiet: bool,
 ) -> None:
@@ -139,9 +147,9 @@ def generate(
     Example:
 
         dancu generate --out data/raw --residents 100000 --seed 42 --rate legacy_phone=0.05
-    """
-    from pipelines.generate import run_generate
 
+        dancu generate --out data/febrl --residents 100000 --profile febrl
+    """
     cfg = build_config(config_path)
     gen = cfg.generate
     gen = dataclasses.replace(
@@ -150,9 +158,14 @@ def generate(
         seed=seed if seed is not None else gen.seed,
         as_of=parse_date(as_of, "--as-of") or gen.as_of,
         rates=parse_rates(rates, gen.rates),
+        profile=profile or gen.profile,
     )
+    if gen.profile == "febrl":
+        from pipelines.generate.febrl import run_generate_febrl as run
+    else:
+        from pipelines.generate import run_generate as run
     try:
-        summary = run_generate(out, gen, Progress(enabled=not quiet))
+        summary = run(out, gen, Progress(enabled=not quiet))
     except DancuError as exc:
         fail(exc)
     for source, path in summary.files.items():
