@@ -7,8 +7,8 @@ singleton, so the recall denominator is all true pairs for both.
 Example:
     >>> row = {"tool": "dancu", "records": 10, "precision": 1.0, "recall": 0.5, "f1": 2 / 3,
     ...        "seconds": 1.5, "timed": "resolve", "peak_mb": 900.0}
-    >>> print(side_by_side_table([row]).splitlines()[2])
-    dancu           10   1.0000  0.5000  0.6667      1.5  resolve                            900
+    >>> side_by_side_table([row]).splitlines()[2].split()
+    ['dancu', '10', '1.0000', '0.5000', '0.6667', '1.5', 'resolve', '900']
 """
 
 from __future__ import annotations
@@ -63,13 +63,13 @@ def side_by_side_table(rows: Sequence[Mapping[str, Any]]) -> str:
     """Return one line per tool: records, precision, recall, F1, seconds (what), peak MB."""
     head = (
         f"{'tool':<8} {'records':>9} {'prec.':>8} {'recall':>7} {'F1':>7} {'seconds':>8}  "
-        f"{'timed':<30} {'peak MB':>7}"
+        f"{'timed':<40} {'peak MB':>7}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
             f"{r['tool']:<8} {r['records']:>9,} {_num(r['precision'], '.4f'):>8} "
             f"{_num(r['recall'], '.4f'):>7} {_num(r['f1'], '.4f'):>7} "
-            f"{_num(r['seconds'], '.1f'):>8}  {r['timed']:<30} {_num(r['peak_mb'], ',.0f'):>7}"
+            f"{_num(r['seconds'], '.1f'):>8}  {r['timed']:<40} {_num(r['peak_mb'], ',.0f'):>7}"
         )
     return "\n".join(lines)
