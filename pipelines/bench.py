@@ -202,13 +202,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(speed_line(rows))
 
     done = {tool: r["assigned"] for tool, r in results.items() if r is not None}
-    by_kind = pl.DataFrame()
+    by_kind = single = pl.DataFrame()
     namesakes: dict[str, dict[str, int]] = {}
     if done:
         pairs = pair_kinds(true_pairs(truth), record_kinds(raw / "_truth"))
         by_kind = missed_by_kind(pairs, done)
         print("\n== true pairs missed, by what was done to either record")
         print(missed_table(by_kind, list(done), args.top))
+        single = missed_by_kind(pairs.filter(pl.col("changes") == 1), done)
+        print("\n== true pairs whose two records differ by exactly one logged change")
+        print(missed_table(single, list(done), args.top))
         missed = missed_pairs(pairs, done)
         missed.write_parquet(base / "missed-pairs.parquet")
         print(f"({missed.height:,} pairs missed by a tool: {base / 'missed-pairs.parquet'})")
@@ -237,6 +240,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             for tool, r in results.items()
         },
         "missed_by_kind": by_kind.to_dicts(),
+        "missed_by_single_change": single.to_dicts(),
     }
     target = args.dir / f"bench-{args.profile}.json"
     target.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")

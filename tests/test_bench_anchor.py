@@ -118,7 +118,8 @@ def test_missed_pairs_by_kind(tmp_path: Path) -> None:
         }
     ).write_parquet(tmp_path / "modifications.parquet")
     kinds = record_kinds(tmp_path)
-    assert kinds.height == 3  # d1: placeholder; d2: flip and placeholder (logged twice)
+    assert kinds.height == 3  # one row per logged change
+    assert pair_kinds(true_pairs(truth), kinds)["changes"].to_list() == [3, 1, 2, 0]
     pairs = pair_kinds(true_pairs(truth), record_kinds(tmp_path))
     assert pairs.height == 4  # (d1,d2), (d1,o), (d2,o), (x,y)
     dancu = _assigned({"o": "P", "d1": "P", "d2": "Q", "x": "S", "y": "S"})

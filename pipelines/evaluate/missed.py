@@ -35,7 +35,9 @@ _KEY = ["source", "record_id"]
 
 
 def record_kinds(truth_dir: Path) -> pl.DataFrame:
-    """Return ``source, record_id, kind`` from the generator's log (empty when there is none).
+    """Return ``source, record_id, kind`` from the generator's log, one row per change.
+
+    Empty when there is no log.
 
     Example:
         >>> record_kinds(Path("/nowhere")).columns
@@ -54,7 +56,7 @@ def record_kinds(truth_dir: Path) -> pl.DataFrame:
         frame = pl.DataFrame(
             schema={"source": pl.String, "record_id": pl.String, "kind": pl.String}
         )
-    return frame.unique().sort(*_KEY, "kind")
+    return frame.sort(*_KEY, "kind")
 
 
 def true_pairs(truth: pl.DataFrame) -> pl.DataFrame:
@@ -76,17 +78,20 @@ def true_pairs(truth: pl.DataFrame) -> pl.DataFrame:
 
 
 def pair_kinds(pairs: pl.DataFrame, kinds: pl.DataFrame) -> pl.DataFrame:
-    """Return ``pairs`` with ``kinds``: the sorted kinds of both records (``[]`` if none).
+    """Return ``pairs`` with ``kinds`` and ``changes``: what was done to the two records.
+
+    ``kinds``: both records' distinct kinds, sorted (``[]`` if none); ``changes``: how many
+    logged changes the two records carry in all.
 
     Example:
         >>> p = pl.DataFrame({"source_a": ["r"], "record_id_a": ["1"], "source_b": ["r"],
         ...                   "record_id_b": ["2"]})
         >>> k = pl.DataFrame({"source": ["r", "r"], "record_id": ["1", "2"],
         ...                   "kind": ["phone.missing", "gender.flip"]})
-        >>> pair_kinds(p, k)["kinds"].to_list()
-        [['gender.flip', 'phone.missing']]
+        >>> pair_kinds(p, k).select("kinds", "changes").row(0)
+        (['gender.flip', 'phone.missing'], 2)
     """
-    per = kinds.group_by(_KEY).agg(pl.col("kind").unique().sort().alias("k"))
+    per = kinds.group_by(_KEY).agg(pl.col("kind").sort().alias("k"))
     out = pairs
     for side in ("a", "b"):
         out = out.join(
@@ -99,7 +104,9 @@ def pair_kinds(pairs: pl.DataFrame, kinds: pl.DataFrame) -> pl.DataFrame:
         pl.col("a").fill_null(pl.lit([], dtype=pl.List(pl.String))),
         pl.col("b").fill_null(pl.lit([], dtype=pl.List(pl.String))),
     )
-    return out.with_columns(kinds=both.list.unique().list.sort()).drop("a", "b")
+    return out.with_columns(
+        kinds=both.list.unique().list.sort(), changes=both.list.len().cast(pl.Int64)
+    ).drop("a", "b")
 
 
 def _found(pairs: pl.DataFrame, assignment: pl.DataFrame) -> pl.Series:
