@@ -180,6 +180,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         missed_pairs,
         missed_table,
         pair_kinds,
+        recall_by_changes,
         record_kinds,
         true_pairs,
     )
@@ -209,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         by_kind = missed_by_kind(pairs, done)
         print("\n== true pairs missed, by what was done to either record")
         print(missed_table(by_kind, list(done), args.top))
+        print("\n== recall by the number of logged changes the two records carry")
+        print(recall_by_changes(pairs, done))
         single = missed_by_kind(pairs.filter(pl.col("changes") == 1), done)
         print("\n== true pairs whose two records differ by exactly one logged change")
         print(missed_table(single, list(done), args.top))

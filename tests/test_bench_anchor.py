@@ -23,6 +23,7 @@ from pipelines.evaluate.missed import (
     missed_by_kind,
     missed_pairs,
     pair_kinds,
+    recall_by_changes,
     record_kinds,
     true_pairs,
 )
@@ -133,6 +134,14 @@ def test_missed_pairs_by_kind(tmp_path: Path) -> None:
     assert rows["gender.flip"]["pairs"] == 2 and rows["gender.flip"]["dancu_recall"] == 0.0
     assert rows["(none)"]["pairs"] == 1 and rows["(none)"]["splink_missed"] == 1
     assert table["kind"][0] == "birth_date.placeholder"  # most missed by dancu first
+    by_changes = recall_by_changes(pairs, {"dancu": dancu, "splink": splink}).splitlines()
+    # changes 0: (x,y) dancu only; 1: (d1,o) both; 2: (d2,o) and 3: (d1,d2) splink only
+    assert [line.split() for line in by_changes[2:]] == [
+        ["0", "1", "1.0000", "0.0000"],
+        ["1", "1", "1.0000", "1.0000"],
+        ["2", "1", "0.0000", "1.0000"],
+        ["3", "1", "0.0000", "1.0000"],
+    ]
     missed = missed_pairs(pairs, {"dancu": dancu, "splink": splink})
     assert missed.height == 3
     assert missed.filter(pl.col("record_id_a") == "x")["dancu_found"].to_list() == [True]

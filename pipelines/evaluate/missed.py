@@ -27,6 +27,7 @@ __all__ = [
     "missed_pairs",
     "missed_table",
     "pair_kinds",
+    "recall_by_changes",
     "record_kinds",
     "true_pairs",
 ]
@@ -162,6 +163,31 @@ def missed_by_kind(pairs: pl.DataFrame, assignments: Mapping[str, pl.DataFrame])
     )
     first = next(iter(assignments))
     return table.sort([f"{first}_missed", "kind"], descending=[True, False])
+
+
+def recall_by_changes(pairs: pl.DataFrame, assignments: Mapping[str, pl.DataFrame]) -> str:
+    """Return, as text, each tool's recall by how many changes the pair's records carry.
+
+    Example:
+        >>> p = pl.DataFrame({"source_a": ["r"], "record_id_a": ["1"], "source_b": ["r"],
+        ...                   "record_id_b": ["2"], "changes": [2]})
+        >>> a = pl.DataFrame({"source": ["r", "r"], "record_id": ["1", "2"],
+        ...                   "person_id": ["P", "P"]})
+        >>> print(recall_by_changes(p, {"dancu": a}).splitlines()[2])
+              2          1         1.0000
+    """
+    table = (
+        pairs.with_columns(*(_found(pairs, a).alias(t) for t, a in assignments.items()))
+        .group_by("changes")
+        .agg(pl.len().alias("pairs"), *(pl.col(t).mean() for t in assignments))
+        .sort("changes")
+    )
+    head = f"{'changes':>7} {'pairs':>10}" + "".join(f" {t + ' recall':>14}" for t in assignments)
+    lines = [head, "-" * len(head)]
+    for row in table.iter_rows(named=True):
+        line = f"{row['changes']:>7} {row['pairs']:>10,}"
+        lines.append(line + "".join(f" {row[t]:>14.4f}" for t in assignments))
+    return "\n".join(lines)
 
 
 def missed_pairs(pairs: pl.DataFrame, assignments: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
