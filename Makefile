@@ -5,6 +5,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 N      ?= 100000
 N_BENCH ?= 1000000
+PROFILE ?= default
+SPLINK ?= 1
 SEED   ?= 42
 RAW    ?= data/raw
 OUT    ?= data/clean
@@ -45,8 +47,9 @@ clean: setup  ## Set up, generate data if RAW has none, run the pipeline into OU
 	fi
 	$(DANCU) clean --raw $(RAW) --out $(OUT) $(AS_OF_FLAG)
 
-bench: setup  ## Generate N_BENCH residents (default 1M), clean them, report seconds, memory, accuracy
-	$(VENV)/bin/python -m pipelines.bench --residents $(N_BENCH) --dir data/bench
+bench: setup  ## N_BENCH residents (1M) of PROFILE (default|febrl): dancu vs Splink side by side; SPLINK=0 skips Splink
+	$(VENV)/bin/python -m pipelines.bench --residents $(N_BENCH) --dir data/bench \
+	  --profile $(PROFILE) --uv $(UV) $(if $(filter 0,$(SPLINK)),--no-splink,)
 
 .PHONY: gate
 gate: setup  ## Check OUT for CI: GX suites, [gate] thresholds, regression (exit 1 = refused); ACCEPT=1 records the baseline

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from pipelines.config import Config, ConfigError, DefectRates, load_config
+from pipelines.config import PROFILES, Config, ConfigError, DefectRates, load_config
 from pipelines.errors import DancuError
 from pipelines.progress import Progress
 
@@ -184,6 +184,13 @@ def cli() -> None:
     metavar="NAME=VALUE",
     help="Override one defect rate, e.g. --rate legacy_phone=0.1 (repeatable).",
 )
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default=None,
+    help="default: three registers with our defect model; febrl: residents with FEBRL-style "
+    "duplicates ([generate.febrl] settings). Default: [generate] profile, else default.",
+)
 @config_option
 @quiet_option
 @wait_option
@@ -194,6 +201,7 @@ def generate(
     seed: int | None,
     as_of: str | None,
     rates: tuple[str, ...],
+    profile: str | None,
     config_path: Path | None,
     quiet: bool,
     wait: bool,
@@ -204,8 +212,9 @@ def generate(
     Example:
 
         dancu generate --out data/raw --residents 100000 --seed 42 --rate legacy_phone=0.05
+
+        dancu generate --out data/febrl --residents 100000 --profile febrl
     """
-    from pipelines.generate import run_generate
     from pipelines.io.guard import replacing
     from pipelines.io.outdir import write_marker
 
@@ -217,14 +226,19 @@ def generate(
         seed=seed if seed is not None else gen.seed,
         as_of=parse_date(as_of, "--as-of") or gen.as_of,
         rates=parse_rates(rates, gen.rates),
+        profile=profile or gen.profile,
     )
+    if gen.profile == "febrl":
+        from pipelines.generate.febrl import run_generate_febrl as run
+    else:
+        from pipelines.generate import run_generate as run
     progress = Progress(enabled=not quiet)
     with (
         guarded("generate", out, progress, debug),
         replacing(out, "generate", wait=wait, note=progress.info),
     ):
-        summary = run_generate(out, gen, progress)
-        write_marker(out, "generate", f"seed-{gen.seed}")
+        summary = run(out, gen, progress)
+        write_marker(out, "generate", f"{gen.profile}-seed-{gen.seed}")
     for source, path in summary.files.items():
         click.echo(f"{source:<13} {summary.rows[source]:>10,} rows  {path}")
     click.echo(f"ground truth  {out / '_truth'}  ({summary.seconds:.1f} s)")

@@ -22,11 +22,15 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "DUPLICATE_DISTRIBUTIONS",
+    "PROFILES",
     "CleanConfig",
     "Config",
     "ConfigError",
     "DefectRates",
     "EmailConfig",
+    "FebrlConfig",
+    "FebrlFieldWeights",
     "GateConfig",
     "GenderNumeric",
     "GenerateConfig",
@@ -68,6 +72,48 @@ class DefectRates:
     """Probability that a given raw file is written with Vietnamese column headers."""
 
 
+PROFILES = ("default", "febrl")
+"""Data profiles of ``dancu generate``: our own generator, or FEBRL-style duplicates."""
+DUPLICATE_DISTRIBUTIONS = ("uniform", "poisson", "zipf")
+
+
+@dataclass(frozen=True)
+class FebrlFieldWeights:
+    """Relative chance that a modification of a duplicate hits each field (FEBRL select_prob)."""
+
+    full_name: float = 0.35
+    birth_date: float = 0.2
+    personal_id: float = 0.1
+    phone: float = 0.1
+    address: float = 0.15
+    gender: float = 0.1
+
+
+@dataclass(frozen=True)
+class FebrlConfig:
+    """Settings of ``dancu generate --profile febrl`` (Christen 2005 corruption model)."""
+
+    duplicate_share: float = 0.25
+    """Share of people (0–1) whose original record gets one or more duplicates."""
+    distribution: str = "zipf"
+    """Duplicates per such person: ``uniform``, ``poisson`` or ``zipf`` over 1..max_duplicates."""
+    max_duplicates: int = 4
+    """Most duplicate records made from one original."""
+    max_modifications_per_record: int = 3
+    """Each duplicate gets 1..this many modifications (uniformly drawn)."""
+    max_modifications_per_field: int = 2
+    """Most modifications of one field in one duplicate."""
+    no_id_share: float = 0.3
+    """Share of people (0–1) with no personal ID at all (children without one included)."""
+    namesake_share: float = 0.03
+    """Share of people (0–1) given the full name of another person of the same gender."""
+    namesake_same_year: float = 0.5
+    """Of those, the share (0–1) whose namesake was also born in the same year."""
+    dmy_date_share: float = 0.3
+    """Share of records (0–1) whose birth date is written dd/mm/yyyy instead of yyyy-mm-dd."""
+    field_weights: FebrlFieldWeights = field(default_factory=FebrlFieldWeights)
+
+
 @dataclass(frozen=True)
 class GenerateConfig:
     """Settings of the synthetic data generator."""
@@ -76,6 +122,9 @@ class GenerateConfig:
     seed: int = 42
     as_of: dt.date = dt.date(2026, 11, 22)
     rates: DefectRates = field(default_factory=DefectRates)
+    profile: str = "default"
+    """``default`` (three registers, our defect model) or ``febrl`` (residents only)."""
+    febrl: FebrlConfig = field(default_factory=FebrlConfig)
 
 
 @dataclass(frozen=True)
@@ -293,6 +342,32 @@ def _check_rates(rates: DefectRates) -> None:
             raise ConfigError(f"[generate.rates] {f.name} must be between 0 and 1, got {value}")
 
 
+def _check_febrl(profile: str, febrl: FebrlConfig) -> None:
+    """Raise ConfigError naming the key when a ``[generate.febrl]`` setting is unusable."""
+    if profile not in PROFILES:
+        raise ConfigError(
+            f"[generate] profile must be one of {', '.join(PROFILES)}, got {profile!r}"
+        )
+    where = "[generate.febrl]"
+    if febrl.distribution not in DUPLICATE_DISTRIBUTIONS:
+        raise ConfigError(
+            f"{where} distribution must be one of {', '.join(DUPLICATE_DISTRIBUTIONS)}, "
+            f"got {febrl.distribution!r}"
+        )
+    for key in ("duplicate_share", "no_id_share", "namesake_share", "namesake_same_year"):
+        value = getattr(febrl, key)
+        if not 0.0 <= value <= 1.0:
+            raise ConfigError(f"{where} {key} must be between 0 and 1, got {value}")
+    if not 0.0 <= febrl.dmy_date_share <= 1.0:
+        raise ConfigError(f"{where} dmy_date_share must be between 0 and 1")
+    for key in ("max_duplicates", "max_modifications_per_record", "max_modifications_per_field"):
+        if getattr(febrl, key) < 1:
+            raise ConfigError(f"{where} {key} must be at least 1, got {getattr(febrl, key)}")
+    weights = [getattr(febrl.field_weights, f.name) for f in fields(FebrlFieldWeights)]
+    if min(weights) < 0 or sum(weights) <= 0:
+        raise ConfigError(f"{where}.field_weights must be 0 or more, and not all 0")
+
+
 def _addresses(where: str, value: Any) -> tuple[str, ...]:
     """Return ``value`` (a list of e-mail addresses) as a tuple, or raise ConfigError."""
     if isinstance(value, str) or not isinstance(value, list | tuple):
@@ -438,6 +513,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
         cfg = replace(cfg, clean=replace(cfg.clean, as_of=as_of))
     cfg = replace(cfg, email=_email_settings(cfg.email, env))
     _check_rates(cfg.generate.rates)
+    _check_febrl(cfg.generate.profile, cfg.generate.febrl)
     for f in fields(GenderNumeric):
         value = getattr(cfg.clean.gender_numeric, f.name)
         if value not in ("bhxh", "iso"):

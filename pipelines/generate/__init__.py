@@ -124,6 +124,7 @@ def run_generate(out: Path, cfg: GenerateConfig, progress: Progress) -> Generate
                 frame, out / f"{source}.csv", vietnamese[source], bom=source == "insurance"
             )
             summary.rows[source] = frame.height
+        (truth_dir / "modifications.parquet").unlink(missing_ok=True)  # a febrl run's
         write_parquet(pl.concat([t_res, t_ev, t_ins]), truth_dir / "truth.parquet")
         write_parquet(log.frame(), truth_dir / "defects.parquet")
         write_parquet(_persons_truth(people, extra, units.wards), truth_dir / "persons.parquet")
