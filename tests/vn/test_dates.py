@@ -239,9 +239,7 @@ def test_round_trip_of_real_dates_in_every_day_form(day: dt.date) -> None:
 def test_parsed_date_struct_equals_single_expressions() -> None:
     values = ["05/03/1987", "03/1987", "1987", "31/02/1990", "x", " ", None, "31841"]
     df = pl.DataFrame({"d": values})
-    struct = df.select(dates.parsed_date("d", two_digit_pivot=PIVOT).struct.unnest()).drop(
-        "digits"
-    )
+    struct = df.select(dates.parsed_date("d", two_digit_pivot=PIVOT).struct.unnest()).drop("digits")
     singles = df.select(
         dates.date_value("d", two_digit_pivot=PIVOT).alias("value"),
         dates.date_precision("d", two_digit_pivot=PIVOT).alias("precision"),
