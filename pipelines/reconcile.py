@@ -33,6 +33,7 @@ import polars as pl
 from pipelines.rules import rule_id
 from pipelines.score import empty_tally, rule_tally
 from pipelines.validate import empty_findings, finding_rows
+from pipelines.vn.fold import accent_fold
 
 __all__ = ["CMND_VALID_UNTIL", "reconciled", "reconciled_with_tally"]
 
@@ -85,13 +86,7 @@ def _register_view(res: pl.DataFrame) -> pl.DataFrame:
 
 
 def _folded(col: str) -> pl.Expr:
-    return (
-        pl.col(col)
-        .str.to_lowercase()
-        .str.normalize("NFD")
-        .str.replace_all(r"\p{Mn}", "")
-        .str.replace_all("đ", "d", literal=True)
-    )
+    return accent_fold(col).str.to_lowercase()
 
 
 def _ranked(res: pl.DataFrame, ins: pl.DataFrame, civ: pl.DataFrame) -> pl.DataFrame:

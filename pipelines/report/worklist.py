@@ -32,7 +32,6 @@ from typing import IO, Final
 
 import polars as pl
 import xlsxwriter
-from unidecode import unidecode
 
 from pipelines.report.texts import (
     column_label,
@@ -42,6 +41,7 @@ from pipelines.report.texts import (
     source_label,
 )
 from pipelines.vn.admin_units import current_provinces
+from pipelines.vn.fold import fold_text
 
 __all__ = [
     "EXCEL_MAX_DATA_ROWS",
@@ -228,7 +228,7 @@ def priority_label(priority: int, lang: str = "vi") -> str:
 
 def _slug(text: str) -> str:
     """Return ``text`` as an ASCII file-name slug (``Hà Nội`` → ``ha-noi``)."""
-    return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold_text(text).lower()).strip("-")
 
 
 def _province_names() -> pl.DataFrame:

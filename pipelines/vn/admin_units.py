@@ -30,6 +30,8 @@ from typing import Any, Final
 
 import polars as pl
 
+from pipelines.vn.fold import accent_fold
+
 _PACKAGE: Final = "vietnamadminunits"
 
 #: Extra province spellings (stripped keys, i.e. without "tinh"/"thanhpho"/"tp") → current code.
@@ -84,22 +86,13 @@ _PROVINCE_TYPES: Final = r"^(?:thanhpho|tinh|tp)"
 def fold_expr(expr: pl.Expr) -> pl.Expr:
     """Fold Vietnamese text to trimmed lowercase ASCII, keeping spaces and punctuation.
 
-    NFC, ``Ð``/``ð`` (ETH) → ``Đ``/``đ``, lowercase, NFD and drop combining marks, ``đ`` → ``d``.
+    :func:`pipelines.vn.fold.accent_fold` (marks dropped, ``đ``/``ð`` → ``d``), lowercase, trimmed.
 
     Example:
         >>> pl.select(fold_expr(pl.lit("  Thành phố Hồ Chí Minh"))).item()
         'thanh pho ho chi minh'
     """
-    return (
-        expr.str.normalize("NFC")
-        .str.replace_all("Ð", "Đ", literal=True)
-        .str.replace_all("ð", "đ", literal=True)
-        .str.to_lowercase()
-        .str.normalize("NFD")
-        .str.replace_all(r"\p{Mn}", "")
-        .str.replace_all("đ", "d", literal=True)
-        .str.strip_chars()
-    )
+    return accent_fold(expr).str.to_lowercase().str.strip_chars()
 
 
 def key_expr(expr: pl.Expr) -> pl.Expr:
