@@ -93,7 +93,7 @@ def finding_rows(frame: pl.DataFrame, rule: str, column: str, value: pl.Expr) ->
         pl.lit(r.dimension).alias("dimension"),
         pl.lit(column).alias("column"),
         value.cast(pl.String).alias("value"),
-        pl.lit(r.message.replace("{column}", column)).alias("message"),
+        pl.lit(r.message.en.replace("{column}", column)).alias("message"),
         pl.col("province_code").cast(pl.String),
     ).cast(FINDINGS_SCHEMA)
 

@@ -41,7 +41,7 @@ _RULES_TABLE = pl.DataFrame(
     {
         "rule": list(RULES),
         "dimension": [r.dimension for r in RULES.values()],
-        "template": [r.message for r in RULES.values()],
+        "template": [r.message.en for r in RULES.values()],
     }
 )
 

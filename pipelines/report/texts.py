@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from pipelines.report.rule_texts import RULES_VI
 from pipelines.report.summary import province_most_failing, runs_for_trend, top_rules
 from pipelines.rules import DIMENSIONS, RULES
 
@@ -245,9 +244,7 @@ def rule_meaning(rule: str, lang: str) -> str:
         >>> rule_meaning("age.implausible", "vi")
         'Người còn sống không quá 120 tuổi.'
     """
-    if lang != "en" and rule in RULES_VI:
-        return RULES_VI[rule][0]
-    return RULES[rule].meaning if rule in RULES else rule
+    return RULES[rule].meaning(lang) if rule in RULES else rule
 
 
 def rule_message(rule: str, column: str | None, english: str | None, lang: str) -> str:
@@ -257,11 +254,9 @@ def rule_message(rule: str, column: str | None, english: str | None, lang: str) 
         >>> rule_message("required.missing", "phone", "phone is empty", "vi")
         'số điện thoại bị trống'
     """
-    if lang != "en" and rule in RULES_VI:
-        return RULES_VI[rule][1].format(column=column_label(column, lang))
-    if english:
-        return english
-    return RULES[rule].message.format(column=column or "") if rule in RULES else rule
+    if rule in RULES and (lang != "en" or not english):
+        return RULES[rule].message(lang).format(column=column_label(column, lang))
+    return english or rule
 
 
 def fmt_num(value: float | None, lang: str, decimals: int = 1) -> str:

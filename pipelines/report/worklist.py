@@ -1,7 +1,7 @@
 """The stewards' worklist: one Excel file per province, most urgent problems first.
 
 Each finding becomes one row with Vietnamese headers (English with ``lang="en"``) and a
-plain-words message. Rows are sorted by :data:`PRIORITY` (1 = legal or financial harm first),
+plain-words message. Rows are sorted by the rule's priority (1 = legal or financial harm first),
 then records with more findings first, then register, record id and rule. The files stay on the
 machine (``data/clean/reports/worklist/``), so they hold full values; every value is written as
 a text cell (never a formula) and the columns are formatted as text, so a raw value such as
@@ -40,13 +40,12 @@ from pipelines.report.texts import (
     rule_message,
     source_label,
 )
+from pipelines.rules import RULES, priority_label
 from pipelines.vn.admin_units import current_provinces
 from pipelines.vn.fold import fold_text
 
 __all__ = [
     "EXCEL_MAX_DATA_ROWS",
-    "PRIORITY",
-    "priority_label",
     "worklist_file_stem",
     "worklist_rows",
     "write_worklists",
@@ -55,75 +54,8 @@ __all__ = [
 #: Rows of an Excel sheet (1,048,576) less the header row.
 EXCEL_MAX_DATA_ROWS: Final = 1_048_575
 
-PRIORITY: Final[dict[str, int]] = {
-    # 1 — legal or financial harm: the state pays or acts on wrong facts today.
-    "death.not_reflected": 1,
-    "insurance.paid_after_death": 1,
-    "insurance.active_after_death": 1,
-    "personal_id.shared": 1,
-    # 2 — identity wrong or missing: the person cannot be identified for sure.
-    "personal_id.format": 2,
-    "personal_id.prefix": 2,
-    "personal_id.gender_digit": 2,
-    "personal_id.birth_year": 2,
-    "personal_id.missing_adult": 2,
-    "legacy_id.format": 2,
-    "legacy_id.expired": 2,
-    "insurance_code.format": 2,
-    "insurance_code.several_per_person": 2,
-    "person.duplicate_record": 2,
-    "bhxh.birth_date_differs": 2,
-    "bhxh.gender_differs": 2,
-    "bhxh.name_differs": 2,
-    "date.before_birth": 2,
-    "age.implausible": 2,
-    # 3 — completeness, linking and unreadable values.
-    "record_id.missing": 3,
-    "record_id.duplicate": 3,
-    "record.unusable": 3,
-    "required.missing": 3,
-    "link.no_resident": 3,
-    "birth.child_not_in_register": 3,
-    "date.unparseable": 3,
-    "date.impossible": 3,
-    "date.future": 3,
-    "gender.unrecognised": 3,
-    "status.unrecognised": 3,
-    "event_type.unrecognised": 3,
-    "phone.invalid": 3,
-    "address.unknown_province": 3,
-    "address.unknown_ward": 3,
-    "address.ambiguous_unit": 3,
-    # 4 — form and currency: the value was repaired or only needs bringing up to date.
-    "personal_id.legacy_cmnd": 4,
-    "name.not_canonical": 4,
-    "name.no_diacritics": 4,
-    "phone.legacy_mobile": 4,
-    "phone.ambiguous_landline": 4,
-    "address.superseded_unit": 4,
-    "card.expired": 4,
-    "updated_at.stale": 4,
-}
-"""Priority of every rule (1 = most urgent); a rule missing here sorts last (5)."""
-
 _UNLISTED_PRIORITY: Final = 5
-
-_PRIORITY_LABELS: Final = {
-    "vi": {
-        1: "1 – gấp: pháp lý, tài chính",
-        2: "2 – danh tính",
-        3: "3 – thiếu, sai dạng, chưa liên kết",
-        4: "4 – hình thức, cập nhật",
-        5: "5 – khác",
-    },
-    "en": {
-        1: "1 – urgent: legal, financial",
-        2: "2 – identity",
-        3: "3 – missing, unreadable, not linked",
-        4: "4 – form, currency",
-        5: "5 – other",
-    },
-}
+"""Sort position of a rule id that is not in the registry (none should reach a worklist)."""
 
 _SOURCE_ORDER: Final = {"residents": 0, "civil_events": 1, "insurance": 2}
 
@@ -216,16 +148,6 @@ def _lang(lang: str) -> str:
     return "en" if lang == "en" else "vi"
 
 
-def priority_label(priority: int, lang: str = "vi") -> str:
-    """Return the text shown in the priority column for a priority number.
-
-    Example:
-        >>> priority_label(PRIORITY["death.not_reflected"], "en")
-        '1 – urgent: legal, financial'
-    """
-    return _PRIORITY_LABELS[_lang(lang)].get(priority, str(priority))
-
-
 def _slug(text: str) -> str:
     """Return ``text`` as an ASCII file-name slug (``Hà Nội`` → ``ha-noi``)."""
     return re.sub(r"[^a-z0-9]+", "-", fold_text(text).lower()).strip("-")
@@ -287,7 +209,7 @@ def _worklist_frame(findings: pl.DataFrame, lang: str) -> pl.DataFrame:
         text.get_column(c).unique().drop_nulls().to_list()
         for c in ("rule", "dimension", "column", "source")
     )
-    priority = {r: PRIORITY.get(r, _UNLISTED_PRIORITY) for r in rules}
+    priority = {r: RULES[r].priority if r in RULES else _UNLISTED_PRIORITY for r in rules}
     messages = _message_table(text, lang).lazy()
     provinces = _province_names().lazy().select("province_code", "province_name")
     unknown = _WORDS[lang]["unknown_province"]
@@ -312,7 +234,10 @@ def _worklist_frame(findings: pl.DataFrame, lang: str) -> pl.DataFrame:
         )
     )
     return frame.select(
-        priority=pl.col("_priority").replace_strict(_PRIORITY_LABELS[lang], return_dtype=pl.String),
+        priority=pl.col("_priority").replace_strict(
+            {p: priority_label(p, lang) for p in range(1, _UNLISTED_PRIORITY + 1)},
+            return_dtype=pl.String,
+        ),
         source=_lookup({s: source_label(s, lang) for s in sources}, "source"),
         record_id="record_id",
         person_id="person_id",
