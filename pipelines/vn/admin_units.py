@@ -479,3 +479,43 @@ def crosswalk() -> pl.DataFrame:
         # a single candidate is the answer, whatever the package's default flag said
         is_default=pl.when(n > 1).then(pl.col("is_default")).otherwise(True),
     ).sort("legacy_district_code", "legacy_ward_code", "ward_code")
+
+
+def province_written_current(raw: pl.Expr, code: pl.Expr) -> pl.Expr:
+    """Return True where the province as written (``raw``) names the current province ``code``.
+
+    "Tỉnh Lai Châu" for a Lai Châu address is current although the address may be in pre-2025
+    units (its district and ward changed, the province did not); "Tỉnh Bình Dương" for an
+    address now in Hồ Chí Minh (79) is not. Null where ``raw`` is null.
+
+    Example:
+        >>> raw = pl.Series(["Tỉnh Lai Châu", "Tỉnh Bình Dương", "TP. HCM"])
+        >>> code = pl.Series(["12", "79", "79"])
+        >>> pl.select(province_written_current(pl.lit(raw), pl.lit(code))).to_series().to_list()
+        [True, False, True]
+    """
+    keys = province_keys().filter(pl.col("province_code").is_not_null())
+    current = dict(zip(keys["key"], keys["province_code"], strict=True))
+    named = province_key_expr(raw).replace_strict(current, default=None, return_dtype=pl.String)
+    return raw.is_not_null() & (named == code).fill_null(False)
+
+
+def ward_written_current(raw: pl.Expr, code: pl.Expr) -> pl.Expr:
+    """Return True where the ward as written (``raw``) is the name of the current ward ``code``.
+
+    False where the old ward has another name than the commune it went into, went into several
+    (no ``code``), or is written as a "thị trấn" (a type of unit that no longer exists); null
+    where ``raw`` is null.
+
+    Example:
+        >>> raw = pl.Series(["P. Bến Thành", "Bến Thành", "Phường Bến Nghé", "Xã Tân Lập"])
+        >>> code = pl.Series(["26743", "26743", "26743", None])
+        >>> pl.select(ward_written_current(pl.lit(raw), pl.lit(code))).to_series().to_list()
+        [True, True, False, False]
+    """
+    wards = current_wards()
+    short = dict(zip(wards["ward_code"], wards["key_short"], strict=True))
+    full, written = ward_key_exprs(raw)
+    name = code.replace_strict(short, default=None, return_dtype=pl.String)
+    same = (written == name).fill_null(False) & ~full.str.starts_with("thitran")
+    return pl.when(raw.is_not_null()).then(same)
