@@ -287,7 +287,7 @@ def evaluate(out: Path, truth: Path, json_path: Path | None, config_path: Path |
 @config_option
 @quiet_option
 def report(out: Path, lang: str | None, config_path: Path | None, quiet: bool) -> None:
-    """Re-render reports/scorecard.md and reports/scorecard.html from a run's outputs.
+    """Re-render the report of a run: reports/scorecard.{md,html}, or scorecard.en.* in English.
 
     Reads OUT/scorecard.json, OUT/history/ and OUT/findings.parquet; the HTML page needs no
     network. Exit code 2 when the scorecard or the findings are missing.
@@ -301,7 +301,7 @@ def report(out: Path, lang: str | None, config_path: Path | None, quiet: bool) -
     cfg = build_config(config_path)
     progress = Progress(enabled=not quiet)
     try:
-        paths = render_reports(out, lang or cfg.clean.lang)
+        paths = render_reports(out, lang or cfg.clean.lang, cfg.gate.min_score)
     except DancuError as exc:
         fail(exc)
     progress.info(f"reports written in {out / 'reports'}")
@@ -357,7 +357,14 @@ def email(
 
     cfg = build_config(config_path)
     try:
-        result = run_email(out, cfg.email, to=to, send=send, lang=lang or cfg.clean.lang)
+        result = run_email(
+            out,
+            cfg.email,
+            to=to,
+            send=send,
+            lang=lang or cfg.clean.lang,
+            targets=cfg.gate.min_score,
+        )
     except DancuError as exc:
         fail(exc)
     if not quiet or not result.ok:

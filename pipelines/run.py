@@ -299,9 +299,14 @@ def run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResul
         start = time.perf_counter()
         with progress.step("write reports and worklists") as detail:
             lang = cfg.clean.lang
-            write_reports(card, [*history, card], findings, tmp / "reports", lang)
-            sheets = write_worklists(findings, tmp / "reports" / "worklist", lang, created=as_of)
-            detail(f"scorecard.html, scorecard.md and {len(sheets)} worklist files")
+            sheets = write_worklists(
+                findings, tmp / "reports" / "worklist", lang, created=as_of, run_id=run_id
+            )
+            reports = write_reports(
+                card, [*history, card], findings, tmp / "reports", ["vi", lang],
+                targets=cfg.gate.min_score, worklists=sheets,
+            )  # fmt: skip
+            detail(f"{', '.join(p.name for p in reports)} and {len(sheets)} worklist files")
         report_stage = StageRecord(
             "report", "all", findings.height, len(sheets), 0, round(time.perf_counter() - start, 3)
         )

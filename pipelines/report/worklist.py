@@ -26,6 +26,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Final
@@ -46,10 +47,15 @@ from pipelines.vn.fold import fold_text
 
 __all__ = [
     "EXCEL_MAX_DATA_ROWS",
+    "WORKLIST_DIR",
     "worklist_file_stem",
+    "worklist_index",
     "worklist_rows",
     "write_worklists",
 ]
+
+WORKLIST_DIR: Final = "worklist"
+"""Folder of the worklists inside ``reports/``: the report links to them by this relative path."""
 
 #: Rows of an Excel sheet (1,048,576) less the header row.
 EXCEL_MAX_DATA_ROWS: Final = 1_048_575
@@ -172,6 +178,29 @@ def worklist_file_stem(province_code: str | None, lang: str = "vi") -> str:
         if match.height:
             return f"{province_code}-{_slug(match['province_short'][0])}"
     return _WORDS[_lang(lang)]["no_province"]
+
+
+def worklist_index(names: Iterable[str]) -> dict[str | None, list[str]]:
+    """Return the worklist file names by province code (None: records without a province).
+
+    A file of a current province starts with its code (``79-ho-chi-minh.xlsx``,
+    ``79-ho-chi-minh-part2.xlsx``); any other name is the no-province file. Parts are kept in
+    their order.
+
+    Example:
+        >>> worklist_index(["01-ha-noi.xlsx", "khong-ro-tinh.xlsx", "01-ha-noi-part2.xlsx"])
+        {'01': ['01-ha-noi.xlsx', '01-ha-noi-part2.xlsx'], None: ['khong-ro-tinh.xlsx']}
+    """
+
+    def part(name: str) -> int:
+        found = re.search(r"-part(\d+)\.xlsx$", name)
+        return int(found.group(1)) if found else 1
+
+    out: dict[str | None, list[str]] = {}
+    for name in names:
+        found = re.match(r"(\d{2})-", name)
+        out.setdefault(found.group(1) if found else None, []).append(name)
+    return {code: sorted(files, key=part) for code, files in out.items()}
 
 
 def _check_columns(findings: pl.DataFrame) -> None:
@@ -425,6 +454,7 @@ def write_worklists(
     *,
     max_rows: int = EXCEL_MAX_DATA_ROWS,
     created: dt.date | None = None,
+    run_id: str = "",
 ) -> list[Path]:
     """Write one worklist ``.xlsx`` per province with findings; return the paths written.
 
