@@ -22,6 +22,7 @@ from pipelines.rules import DIMENSIONS, RULES
 __all__ = [
     "DIMENSIONS",
     "change_arrow",
+    "code_label",
     "column_label",
     "dimension_label",
     "fmt_change",
@@ -135,6 +136,30 @@ def column_label(column: str | None, lang: str) -> str:
     if not column:
         return ""
     return column if lang == "en" else _COLUMNS_VI.get(column, column)
+
+
+_CODES_VI = {
+    "alive": "còn sống",
+    "deceased": "đã mất",
+    "active": "đang tham gia",
+    "suspended": "tạm dừng",
+    "closed": "đã đóng",
+    "birth": "khai sinh",
+    "death": "khai tử",
+    "marriage": "kết hôn",
+}
+
+
+def code_label(value: str, lang: str) -> str:
+    """Return a canonical status or event code in the reader's words (Vietnamese only).
+
+    Example:
+        >>> code_label("alive", "vi"), code_label("active", "vi"), code_label("alive", "en")
+        ('còn sống', 'đang tham gia', 'alive')
+        >>> code_label("Còn sống", "vi")  # a raw value is shown as written
+        'Còn sống'
+    """
+    return value if lang == "en" else _CODES_VI.get(value, value)
 
 
 def rule_meaning(rule: str, lang: str) -> str:
