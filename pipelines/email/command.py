@@ -13,13 +13,11 @@ in ``reports/outbox/``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any
 
 from pipelines.config import EmailConfig, MinScores
 from pipelines.email.digest import national_model, province_model
@@ -41,8 +39,7 @@ from pipelines.email.send import (
     deliver,
     smtp_session,
 )
-from pipelines.errors import InputError
-from pipelines.report.history import load_history
+from pipelines.report.history import load_history, load_scorecard
 from pipelines.report.model import Report
 from pipelines.report.render import render, report_model
 
@@ -118,29 +115,6 @@ class EmailRun:
             if o.kept is not None:
                 out.append(f"{o.name}: kept in {o.kept}; run `dancu email --send` again to send it")
         return out
-
-
-def load_scorecard(out: Path) -> dict[str, Any]:
-    """Return ``out/scorecard.json``, or raise InputError saying what to do.
-
-    Example:
-        >>> import tempfile
-        >>> try:
-        ...     load_scorecard(Path(tempfile.mkdtemp()))
-        ... except InputError as exc:
-        ...     print(str(exc).split(": ")[-1])
-        run `dancu clean` first
-    """
-    path = out / "scorecard.json"
-    if not path.is_file():
-        raise InputError(f"{path} not found: run `dancu clean` first")
-    try:
-        card = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read the scorecard: {exc}") from exc
-    if not isinstance(card, dict) or "overall" not in card:
-        raise InputError(f"{path}: not a scorecard (no 'overall'; see docs/scorecard.md)")
-    return card
 
 
 def _province_names(codes: Sequence[str]) -> dict[str, str]:

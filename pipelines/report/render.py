@@ -22,7 +22,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +35,7 @@ from pipelines.config import MinScores
 from pipelines.errors import InputError, OutputError
 from pipelines.report.chart import CHART_SIZE, COLOURS, trend_svg
 from pipelines.report.examples import EXAMPLE_COLUMNS, Examples, record_examples
-from pipelines.report.history import load_history
+from pipelines.report.history import load_history, load_scorecard
 from pipelines.report.model import Audience, Report, build_model
 from pipelines.report.summary import runs_for_trend
 from pipelines.report.texts import (
@@ -286,16 +285,9 @@ def read_run(out: Path) -> tuple[dict[str, Any], list[dict[str, Any]], pl.DataFr
     Raises :class:`~pipelines.errors.InputError` naming the file when ``scorecard.json`` or
     ``findings.parquet`` is missing or unreadable.
     """
-    card_path, findings_path = out / "scorecard.json", out / "findings.parquet"
+    card = load_scorecard(out)
+    findings_path = out / "findings.parquet"
     hint = f"run `dancu clean --out {out}` first"
-    if not card_path.is_file():
-        raise InputError(f"{card_path}: not found; {hint}")
-    try:
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{card_path}: not a readable scorecard ({exc}); {hint}") from exc
-    if not isinstance(card, dict) or "overall" not in card:
-        raise InputError(f"{card_path}: not a scorecard (no 'overall' key); {hint}")
     if not findings_path.is_file():
         raise InputError(f"{findings_path}: not found; {hint}")
     try:
@@ -314,8 +306,7 @@ def render_reports(out: Path, lang: str = "vi", targets: MinScores | None = None
         >>> render_reports(Path("/nonexistent"))
         Traceback (most recent call last):
         ...
-        pipelines.errors.InputError: /nonexistent/scorecard.json: not found; run \
-`dancu clean --out /nonexistent` first
+        pipelines.errors.InputError: /nonexistent/scorecard.json not found: run `dancu clean` first
     """
     card, history, findings = read_run(out)
     return write_reports(card, history, findings, out / REPORTS_DIR, [lang], targets=targets)

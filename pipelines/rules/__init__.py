@@ -24,35 +24,8 @@ Example:
 
 from __future__ import annotations
 
-from pipelines.rules.model import (
-    DIMENSION_NAMES,
-    DIMENSIONS,
-    PRIORITY_LABELS,
-    SEVERITIES,
-    Dimension,
-    Outcome,
-    Rule,
-    Severity,
-    Text,
-    priority_label,
-    severity_label,
-)
-from pipelines.rules.registry import RULES, critical_rules, rule_id, rules_markdown
+from pipelines.rules import model, registry
+from pipelines.rules.model import *  # noqa: F403
+from pipelines.rules.registry import *  # noqa: F403
 
-__all__ = [
-    "DIMENSIONS",
-    "DIMENSION_NAMES",
-    "PRIORITY_LABELS",
-    "RULES",
-    "SEVERITIES",
-    "Dimension",
-    "Outcome",
-    "Rule",
-    "Severity",
-    "Text",
-    "critical_rules",
-    "priority_label",
-    "rule_id",
-    "rules_markdown",
-    "severity_label",
-]
+__all__ = [*model.__all__, *registry.__all__]
