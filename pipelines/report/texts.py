@@ -34,7 +34,6 @@ __all__ = [
     "fmt_share",
     "fmt_timestamp",
     "label",
-    "rule_meaning",
     "rule_message",
     "source_label",
 ]
@@ -160,16 +159,6 @@ def code_label(value: str, lang: str) -> str:
         'Còn sống'
     """
     return value if lang == "en" else _CODES_VI.get(value, value)
-
-
-def rule_meaning(rule: str, lang: str) -> str:
-    """Return the plain-words meaning of a rule in ``lang`` (English when no translation).
-
-    Example:
-        >>> rule_meaning("age.implausible", "vi")
-        'Người còn sống không quá 120 tuổi.'
-    """
-    return RULES[rule].meaning(lang) if rule in RULES else rule
 
 
 def rule_message(rule: str, column: str | None, english: str | None, lang: str) -> str:
