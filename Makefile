@@ -77,7 +77,7 @@ format: setup  ## Apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-docs: setup  ## Regenerate docs/rules.md from pipelines/rules.py
+docs: setup  ## Regenerate docs/rules.md from the rule registry (pipelines/rules/)
 	$(VENV)/bin/python -c "from pipelines.rules import rules_markdown; open('docs/rules.md', 'w', encoding='utf-8').write(rules_markdown())"
 
 distclean:  ## Remove what dancu wrote in RAW and OUT (nothing else), and the environment

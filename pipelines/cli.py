@@ -394,7 +394,7 @@ def evaluate(
 def report(
     out: Path, lang: str | None, config_path: Path | None, quiet: bool, wait: bool, debug: bool
 ) -> None:
-    """Re-render reports/scorecard.md and reports/scorecard.html from a run's outputs.
+    """Re-render the report of a run: reports/scorecard.{md,html}, or scorecard.en.* in English.
 
     Reads OUT/scorecard.json, OUT/history/ and OUT/findings.parquet; the HTML page needs no
     network. Exit code 2 when the scorecard or the findings are missing.
@@ -412,7 +412,7 @@ def report(
         guarded("report", out, progress, debug),
         adding_to(out, "report", wait=wait, note=progress.info),
     ):
-        paths = render_reports(out, lang or cfg.clean.lang)
+        paths = render_reports(out, lang or cfg.clean.lang, cfg.gate.min_score)
     progress.info(f"reports written in {out / 'reports'}")
     for path in paths:
         click.echo(path)
@@ -475,7 +475,14 @@ def email(
         guarded("email", out, progress, debug),
         adding_to(out, "email", wait=wait, note=progress.info),
     ):
-        result = run_email(out, cfg.email, to=to, send=send, lang=lang or cfg.clean.lang)
+        result = run_email(
+            out,
+            cfg.email,
+            to=to,
+            send=send,
+            lang=lang or cfg.clean.lang,
+            targets=cfg.gate.min_score,
+        )
     if not quiet or not result.ok:
         for line in result.lines():
             click.echo(line)

@@ -19,7 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
+
+from pipelines.rules import RULES, critical_rules
 
 __all__ = [
     "DUPLICATE_DISTRIBUTIONS",
@@ -240,21 +242,14 @@ class MinScores:
     )
 
 
-CRITICAL_RULES: tuple[str, ...] = (
-    "personal_id.format",
-    "personal_id.prefix",
-    "personal_id.gender_digit",
-    "personal_id.birth_year",
-    "personal_id.shared",
-    "date.impossible",
-    "date.future",
-    "date.before_birth",
-    "death.not_reflected",
-    "insurance.active_after_death",
-    "insurance.paid_after_death",
-)
-"""Rules whose findings make a record unsafe to use (wrong identity, impossible dates, the dead
-treated as alive or paid): the gate caps the share of records with one of them."""
+CRITICAL_RULES: tuple[str, ...] = critical_rules()
+"""The rules declared critical in the rule registry (``pipelines/rules/``): their findings make
+a record unsafe to use (wrong identity, impossible dates, the dead treated as alive or paid).
+The gate caps the share of records with one of them unless ``[gate] critical_rules`` lists
+others."""
+
+DECLARED: Final = "declared"
+"""``[gate] critical_rules = "declared"``: the rules marked critical in the registry."""
 
 
 @dataclass(frozen=True)
@@ -431,9 +426,11 @@ def _email_settings(email: EmailConfig, env: Mapping[str, str]) -> EmailConfig:
 
 
 def _gate_settings(gate: GateConfig) -> GateConfig:
-    """Return ``gate`` with ``critical_rules`` as a tuple, or raise ConfigError naming the key."""
-    from pipelines.rules import RULES
+    """Return ``gate`` with ``critical_rules`` as a tuple, or raise ConfigError naming the key.
 
+    ``critical_rules = "declared"`` (the shipped value) stands for the rules the registry marks
+    critical, so the list is kept in one place.
+    """
     if not isinstance(gate.suites, str) or not gate.suites.strip():
         raise ConfigError(f"[gate] suites must be a folder name, got {gate.suites!r}")
     for key in ("max_quarantine_share", "max_critical_share"):
@@ -443,8 +440,12 @@ def _gate_settings(gate: GateConfig) -> GateConfig:
     if gate.max_drop < 0:
         raise ConfigError(f"[gate] max_drop must be 0 or more points, got {gate.max_drop}")
     rules = gate.critical_rules
+    if rules == DECLARED:
+        rules = CRITICAL_RULES
     if isinstance(rules, str) or not isinstance(rules, list | tuple):
-        raise ConfigError(f"[gate] critical_rules must be a list of rule ids, got {rules!r}")
+        raise ConfigError(
+            f'[gate] critical_rules must be a list of rule ids or "{DECLARED}", got {rules!r}'
+        )
     unknown = [r for r in rules if r not in RULES]
     if unknown:
         raise ConfigError(

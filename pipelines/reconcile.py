@@ -30,9 +30,9 @@ import datetime as dt
 
 import polars as pl
 
+from pipelines.contracts import empty_findings, empty_tally, finding_rows, rule_tally
 from pipelines.rules import rule_id
-from pipelines.score import empty_tally, rule_tally
-from pipelines.validate import empty_findings, finding_rows
+from pipelines.vn.fold import accent_fold
 
 __all__ = ["CMND_VALID_UNTIL", "reconciled", "reconciled_with_tally"]
 
@@ -85,13 +85,7 @@ def _register_view(res: pl.DataFrame) -> pl.DataFrame:
 
 
 def _folded(col: str) -> pl.Expr:
-    return (
-        pl.col(col)
-        .str.to_lowercase()
-        .str.normalize("NFD")
-        .str.replace_all(r"\p{Mn}", "")
-        .str.replace_all("đ", "d", literal=True)
-    )
+    return accent_fold(col).str.to_lowercase()
 
 
 def _ranked(res: pl.DataFrame, ins: pl.DataFrame, civ: pl.DataFrame) -> pl.DataFrame:
@@ -152,7 +146,7 @@ def reconciled_with_tally(
     """Return ``(findings, tally)``: the cross-register findings and the rule tally.
 
     The tally counts, per rule, source and province, the records each rule was checked on
-    (:data:`pipelines.score.TALLY_SCHEMA`).
+    (:data:`pipelines.contracts.TALLY_SCHEMA`).
     """
     res, civ, ins = (_frame(frames, s) for s in ("residents", "civil_events", "insurance"))
     parts: list[pl.DataFrame] = []

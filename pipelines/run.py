@@ -21,6 +21,7 @@ import pandera.polars as pa
 import polars as pl
 
 from pipelines.config import Config
+from pipelines.contracts import LINKS_SCHEMA, empty_findings, empty_tally
 from pipelines.errors import ContractError, OutputError
 from pipelines.ingest import empty_quarantine, ingest, map_headers
 from pipelines.io import atomic_output, find_inputs, read_source, write_json, write_parquet
@@ -43,22 +44,13 @@ from pipelines.resolve.golden import golden_records
 from pipelines.resolve.link_findings import link_findings, link_tally
 from pipelines.resolve.stage import resolved
 from pipelines.rules import DIMENSIONS
-from pipelines.score import empty_tally, record_index, scorecard, with_change
+from pipelines.score import record_index, scorecard, with_change
 from pipelines.standardise import standardised
-from pipelines.validate import empty_findings, validated_with_tally
+from pipelines.validate import validated_with_tally
 from pipelines.vn.admin_units import current_provinces
 from schemas.raw import RAW_MODELS
 
 __all__ = ["LINKS_SCHEMA", "RunResult", "run_clean"]
-
-LINKS_SCHEMA: dict[str, pl.DataType] = {
-    "source": pl.String(),
-    "record_id": pl.String(),
-    "person_id": pl.String(),
-    "match_score": pl.Float64(),
-    "match_reason": pl.String(),
-}
-"""Columns of ``links.parquet`` (DESIGN §5)."""
 
 
 @dataclass(frozen=True)
@@ -321,9 +313,14 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResu
         start = time.perf_counter()
         with progress.step("write reports and worklists") as detail:
             lang = cfg.clean.lang
-            write_reports(card, [*history, card], findings, tmp / "reports", lang)
-            sheets = write_worklists(findings, tmp / "reports" / "worklist", lang, created=as_of)
-            detail(f"scorecard.html, scorecard.md and {len(sheets)} worklist files")
+            sheets = write_worklists(
+                findings, tmp / "reports" / "worklist", lang, created=as_of, run_id=run_id
+            )
+            reports = write_reports(
+                card, [*history, card], findings, tmp / "reports", ["vi", lang],
+                targets=cfg.gate.min_score, worklists=sheets,
+            )  # fmt: skip
+            detail(f"{', '.join(p.name for p in reports)} and {len(sheets)} worklist files")
         report_stage = StageRecord(
             "report", "all", findings.height, len(sheets), 0, round(time.perf_counter() - start, 3)
         )

@@ -26,6 +26,7 @@ from typing import Any
 
 import polars as pl
 
+from pipelines.contracts import TALLY_SCHEMA, empty_tally, rule_tally
 from pipelines.rules import DIMENSIONS, RULES
 
 __all__ = [
@@ -38,47 +39,7 @@ __all__ = [
     "with_change",
 ]
 
-TALLY_SCHEMA = pl.Schema(
-    {
-        "source": pl.String(),
-        "province_code": pl.String(),
-        "rule": pl.String(),
-        "checked": pl.Int64(),
-    }
-)
-"""How many records of a source and province each rule was checked on."""
-
 _RECORD_KEY = ["source", "record_id"]
-
-
-def empty_tally() -> pl.DataFrame:
-    """Return an empty tally frame."""
-    return pl.DataFrame(schema=TALLY_SCHEMA)
-
-
-def rule_tally(frame: pl.DataFrame, rule: str, applies: pl.Expr | None = None) -> pl.DataFrame:
-    """Return the number of records of ``frame`` (where ``applies``) per source and province.
-
-    Example:
-        >>> f = pl.DataFrame({"source": ["insurance"] * 3, "province_code": ["01", "01", None],
-        ...     "status": ["active", "closed", "active"]})
-        >>> rule_tally(f, "insurance.active_after_death").rows()
-        [('insurance', '01', 'insurance.active_after_death', 2), ('insurance', None, \
-'insurance.active_after_death', 1)]
-    """
-    lf = frame.lazy()
-    if "province_code" not in frame.columns:
-        lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("province_code"))
-    if applies is not None:
-        lf = lf.filter(applies.fill_null(False))
-    return (
-        lf.group_by("source", "province_code")
-        .agg(pl.len().cast(pl.Int64).alias("checked"))
-        .select("source", "province_code", pl.lit(rule).alias("rule"), "checked")
-        .sort("source", "province_code", nulls_last=True)
-        .cast(TALLY_SCHEMA)
-        .collect()
-    )
 
 
 def record_index(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:

@@ -23,68 +23,28 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
+from pipelines.contracts import (
+    FINDINGS_SCHEMA,
+    TALLY_SCHEMA,
+    empty_findings,
+    empty_tally,
+    finding_rows,
+)
 from pipelines.errors import ContractError
 from pipelines.privacy import schema_errors_summary
 from pipelines.rules import RULES
-from pipelines.score import TALLY_SCHEMA, empty_tally
 from schemas.standardised import STALE_BEFORE, RuleCheck, checks_for, rule_schema, typed_schema
 
 __all__ = ["FINDINGS_SCHEMA", "empty_findings", "finding_rows", "validated", "validated_with_tally"]
-
-FINDINGS_SCHEMA = pl.Schema(
-    {
-        "source": pl.String(),
-        "record_id": pl.String(),
-        "person_id": pl.String(),
-        "rule": pl.String(),
-        "dimension": pl.String(),
-        "column": pl.String(),
-        "value": pl.String(),
-        "message": pl.String(),
-        "province_code": pl.String(),
-    }
-)
-"""Columns of ``findings.parquet`` (DESIGN §5)."""
 
 _HELPER_SUFFIXES = ("__raw", "__state", "__legacy", "__maybe_landline")
 _RULES_TABLE = pl.DataFrame(
     {
         "rule": list(RULES),
         "dimension": [r.dimension for r in RULES.values()],
-        "template": [r.message for r in RULES.values()],
+        "template": [r.message.en for r in RULES.values()],
     }
 )
-
-
-def empty_findings() -> pl.DataFrame:
-    """Return an empty findings frame with the contract's columns."""
-    return pl.DataFrame(schema=FINDINGS_SCHEMA)
-
-
-def finding_rows(frame: pl.DataFrame, rule: str, column: str, value: pl.Expr) -> pl.DataFrame:
-    """Return one finding of ``rule`` on ``column`` per row of ``frame``.
-
-    ``frame`` needs ``source, record_id, person_id, province_code``; ``value`` is the value
-    the finding shows.
-
-    Example:
-        >>> f = pl.DataFrame({"source": ["insurance"], "record_id": ["B1"], "person_id": ["P1"],
-        ...     "status": ["active"], "province_code": ["01"]})
-        >>> finding_rows(f, "insurance.active_after_death", "status", pl.col("status")).row(0)[3:6]
-        ('insurance.active_after_death', 'song', 'status')
-    """
-    r = RULES[rule]
-    return frame.select(
-        "source",
-        "record_id",
-        "person_id",
-        pl.lit(rule).alias("rule"),
-        pl.lit(r.dimension).alias("dimension"),
-        pl.lit(column).alias("column"),
-        value.cast(pl.String).alias("value"),
-        pl.lit(r.message.replace("{column}", column)).alias("message"),
-        pl.col("province_code").cast(pl.String),
-    ).cast(FINDINGS_SCHEMA)
 
 
 def _failures(df: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -225,7 +185,7 @@ def validated_with_tally(
     """Return ``(clean, findings, tally)``: :func:`validated` plus the rule tally.
 
     The tally counts, per province, the records each rule was checked on
-    (:data:`pipelines.score.TALLY_SCHEMA`).
+    (:data:`pipelines.contracts.TALLY_SCHEMA`).
     """
     frame = df.with_columns(pl.lit(stale_before, dtype=pl.Date).alias(STALE_BEFORE))
     fc, tally = _failures(frame, source)

@@ -24,6 +24,7 @@ import polars as pl
 
 from pipelines.rules import rule_id
 from pipelines.standardise.fields import FIELDS, raw_name
+from pipelines.vn.admin_units import province_written_current, ward_written_current
 from pipelines.vn.cards import card_expiry_date
 from pipelines.vn.dates import age_years
 from pipelines.vn.ids import (
@@ -226,19 +227,43 @@ def _address_checks(columns: set[str]) -> Iterable[RuleCheck]:
             "ward",
             ~status.is_in(["legacy_ambiguous", "ambiguous_ward"]),
         )
-    # one rule, reported on the unit that was superseded (the highest one written in a
-    # pre-2025 form); the province check judges every record, the others only their failures
-    superseded = pl.col("address_superseded")
-    yield RuleCheck(
-        rule_id("address.superseded_unit"), "province", superseded.fill_null("") != "province"
-    )
-    for unit in ("district", "ward"):
-        if unit in columns:
-            yield RuleCheck(
-                rule_id("address.superseded_unit"),
-                unit,
-                pl.when(superseded == unit).then(pl.lit(False)),
-            )
+    # an old ward (mapped or split), or an old province or a district written without a ward
+    legacy = status.is_in(["legacy_mapped", "legacy_ambiguous"])
+    if "address_superseded" in columns:
+        legacy = legacy | pl.col("address_superseded").is_not_null()
+    yield from _superseded_unit_checks(columns, legacy)
+
+
+def _superseded_unit_checks(columns: set[str], legacy: pl.Expr) -> Iterable[RuleCheck]:
+    """Return the ``address.superseded_unit`` checks: one per unit of the address that changed.
+
+    An address in pre-2025 units is flagged on the unit a steward has to rewrite: the province
+    when its name is not the current province (Bình Dương → Hồ Chí Minh), the district when one
+    is written (districts were abolished on 1 July 2025), the ward when its name is not the
+    current commune's (or the old ward was split). A record fails the rule once whatever the
+    number of units; the province check runs on every record, so ``checked`` counts them all.
+    """
+    code = pl.col("province_code")
+    province_changed = ~province_written_current(pl.col(raw_name("province")), code)
+    yield RuleCheck(rule_id("address.superseded_unit"), "province", ~(legacy & province_changed))
+    district = pl.lit(False)
+    if raw_name("district") in columns:
+        district = pl.col(raw_name("district")).str.strip_chars().fill_null("") != ""
+        yield RuleCheck(
+            rule_id("address.superseded_unit"),
+            "district",
+            pl.when(pl.col(raw_name("district")).is_not_null()).then(~(legacy & district)),
+        )
+    if raw_name("ward") in columns:
+        ward_changed = ~ward_written_current(pl.col(raw_name("ward")), pl.col("ward_code"))
+        alone = ~province_changed & ~district  # a legacy address with nothing else to blame
+        yield RuleCheck(
+            rule_id("address.superseded_unit"),
+            "ward",
+            pl.when(pl.col(raw_name("ward")).is_not_null()).then(
+                ~(legacy & (ward_changed.fill_null(True) | alone))
+            ),
+        )
 
 
 def _resident_checks() -> Iterable[RuleCheck]:

@@ -153,7 +153,7 @@ def test_recall_needs_the_same_column_except_declared_exceptions() -> None:
     )
     findings = _findings(
         ("residents", "R1", "date.future", "death_date", "01/01/2099"),  # other column
-        ("residents", "R2", "address.superseded_unit", "province", "Tỉnh Hà Tây"),
+        ("residents", "R2", "address.superseded_unit", "district", "Huyện Ba Vì"),
     )
     out = findings_recall(findings, NO_QUARANTINE, defects)
     recall = dict(zip(out["defect"], out["recall"], strict=True))

@@ -154,6 +154,31 @@ def test_addresses_map_to_current_codes(
     assert {r for r, _ in rules_of(findings)} == ({rule} if rule else set())
 
 
+@pytest.mark.parametrize(
+    ("province", "district", "ward", "changed"),
+    [
+        # the province kept its name: the district (abolished) and the old ward changed
+        ("Tỉnh Lai Châu", "Huyện Tam Đường", "Xã Bản Giang", {"district", "ward"}),
+        ("TP. Hồ Chí Minh", "Quận 1", "P. Bến Nghé", {"district", "ward"}),
+        # a merged province: all three units changed
+        ("Tỉnh Quảng Bình", "Thành phố Đồng Hới", "Phường Đồng Phú",
+         {"province", "district", "ward"}),
+        # the commune kept its name (Bến Thành): only the district is out of date
+        ("Thành phố Hồ Chí Minh", "Quận 1", "Phường Bến Thành", {"district"}),
+    ],
+)  # fmt: skip
+def test_superseded_unit_names_the_units_that_changed(
+    province: str, district: str, ward: str, changed: set[str]
+) -> None:
+    _, findings = run("residents", province=province, ward=ward, district=district)
+    superseded = findings.filter(pl.col("rule") == "address.superseded_unit")
+    assert set(superseded["column"]) == changed
+    values = dict(superseded.select("column", "value").iter_rows())
+    assert values == {
+        c: {"province": province, "district": district, "ward": ward}[c] for c in changed
+    }
+
+
 def test_old_landline_in_an_old_record_is_flagged_but_kept() -> None:
     clean, findings = run("residents", phone="0838291234", updated_at="2016-05-01")
     assert ("phone.ambiguous_landline", "phone") in rules_of(findings)

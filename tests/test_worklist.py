@@ -1,18 +1,24 @@
-"""The stewards' worklist files: one xlsx per province, most urgent first, values as text."""
+"""The stewards' worklist files: one xlsx per province, most urgent first, values as text.
+
+The files are also opened as a spreadsheet program reads them (openpyxl): the summary comes
+first and says which province, data date and run; the data sheet prints landscape on one page
+width with the header on every page; counts are numbers and codes are words."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import fastexcel
+import openpyxl
 import polars as pl
 import pytest
 
-from pipelines.report import worklist
-from pipelines.report.worklist import PRIORITY, worklist_rows, write_worklists
+from pipelines.report import xlsx
+from pipelines.report.worklist import worklist_rows, write_worklists
 from pipelines.rules import RULES
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -49,7 +55,7 @@ def finding(
         "dimension": RULES[rule].dimension,
         "column": column,
         "value": value,
-        "message": RULES[rule].message.format(column=column),
+        "message": RULES[rule].message.en.format(column=column),
         "province_code": province,
     }
 
@@ -58,19 +64,14 @@ def frame(*rows: dict[str, str | None]) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema=dict.fromkeys(rows[0], pl.String))
 
 
-def read_sheet(path: Path, sheet: int = 0) -> pl.DataFrame:
+def read_sheet(path: Path, sheet: int = 1) -> pl.DataFrame:
+    """The data sheet (the second sheet, after the summary), every cell as text."""
     return fastexcel.read_excel(path).load_sheet(sheet, dtypes="string").to_polars()
 
 
-def sheet_xml(path: Path, number: int = 1) -> str:
+def sheet_xml(path: Path, number: int = 2) -> str:
     with zipfile.ZipFile(path) as z:
         return z.read(f"xl/worksheets/sheet{number}.xml").decode()
-
-
-def test_every_rule_has_a_priority() -> None:
-    assert set(RULES) - set(PRIORITY) == set(), "give every rule in pipelines/rules.py a priority"
-    assert set(PRIORITY) - set(RULES) == set(), "PRIORITY names a rule that does not exist"
-    assert set(PRIORITY.values()) == {1, 2, 3, 4}
 
 
 def test_rows_have_vietnamese_headers_and_plain_words() -> None:
@@ -87,9 +88,10 @@ def test_rows_have_vietnamese_headers_and_plain_words() -> None:
         "Giá trị hiện tại": None,
         "Vấn đề": "số điện thoại bị trống",
         "Tỉnh/thành": "Thành phố Hà Nội",
-        "Số vấn đề của bản ghi": "1",
+        "Số vấn đề của bản ghi": 1,
     }
-    assert all(dtype == pl.String for dtype in rows.dtypes)
+    assert rows.schema["Số vấn đề của bản ghi"] == pl.Int64
+    assert all(dtype == pl.String for name, dtype in rows.schema.items() if "Số" not in name)
 
 
 def test_rows_sort_by_priority_then_findings_per_record_then_register() -> None:
@@ -113,17 +115,19 @@ def test_rows_sort_by_priority_then_findings_per_record_then_register() -> None:
         ("R2", "name.not_canonical"),
         ("R9", "updated_at.stale"),
     ]
-    assert rows["Số vấn đề của bản ghi"].to_list() == ["1", "1", "1", "2", "1", "2", "1"]
+    assert rows["Số vấn đề của bản ghi"].to_list() == [1, 1, 1, 2, 1, 2, 1]
 
 
 def test_english_headers_and_file_names(tmp_path: Path) -> None:
     findings = frame(finding("R1", "phone.invalid", "79"), finding("R2", "phone.invalid", None))
     rows = worklist_rows(findings, lang="en")
     assert rows.columns[:3] == ["Priority", "Register", "Record ID"]
-    assert rows["Problem"].to_list() == [RULES["phone.invalid"].message.format(column="phone")] * 2
+    assert (
+        rows["Problem"].to_list() == [RULES["phone.invalid"].message.en.format(column="phone")] * 2
+    )
     paths = write_worklists(findings, tmp_path, lang="en")
     assert [p.name for p in paths] == ["79-ho-chi-minh.xlsx", "no-province.xlsx"]
-    assert fastexcel.read_excel(paths[0]).sheet_names == ["To fix", "Summary"]
+    assert fastexcel.read_excel(paths[0]).sheet_names == ["Summary", "To fix"]
     assert read_sheet(paths[1])["Province"].to_list() == ["Unknown province"]
 
 
@@ -149,31 +153,103 @@ def test_one_file_per_province_with_exact_rows(tmp_path: Path) -> None:
     assert hanoi["Mã bản ghi"].to_list() == ["R2", "R1", "R2"]
     assert set(hcm["Tỉnh/thành"]) == {"Thành phố Hồ Chí Minh"}
     assert none["Tỉnh/thành"].to_list() == ["Chưa rõ tỉnh/thành", "99"]
-    assert fastexcel.read_excel(paths[0]).sheet_names == ["Danh sách cần sửa", "Tóm tắt"]
+    assert fastexcel.read_excel(paths[0]).sheet_names == ["Tóm tắt", "Danh sách cần sửa"]
 
 
-def test_summary_sheet_counts_records_and_problems_per_rule(tmp_path: Path) -> None:
+def test_summary_sheet_comes_first_and_counts_per_priority_and_rule(tmp_path: Path) -> None:
     findings = frame(
         finding("R1", "name.not_canonical", column="full_name"),
         finding("R1", "name.not_canonical", column="father_name"),
         finding("R2", "name.not_canonical", column="full_name"),
-        finding("R2", "death.not_reflected", column="status"),
+        finding("R2", "death.not_reflected", column="status", value="alive"),
     )
+    (path,) = write_worklists(findings, tmp_path, created=dt.date(2026, 11, 22), run_id="7c92")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Tóm tắt", "Danh sách cần sửa"]
+    assert book.active.title == "Tóm tắt"  # the file opens on the summary
+    rows = [[c for c in r if c is not None] for r in book["Tóm tắt"].iter_rows(values_only=True)]
+    assert rows[0] == ["Danh sách cần sửa – Thành phố Hà Nội"]
+    fields = {r[0]: r[1] for r in rows[1:7] if len(r) == 2}
+    assert fields["Tỉnh/thành"] == "Thành phố Hà Nội (01)"
+    assert fields["Dữ liệu tính đến ngày"] == "22/11/2026"
+    assert fields["Lần chạy"] == "7c92"
+    assert (fields["Số bản ghi cần sửa"], fields["Số vấn đề"]) == (2, 4)
+    head = rows.index(["Thứ tự ưu tiên", "Số bản ghi", "Số vấn đề"])
+    assert rows[head + 1 : head + 4] == [
+        ["1 – gấp: pháp lý, tài chính", 1, 1],
+        ["4 – hình thức, cập nhật", 2, 3],
+        ["Tổng", 2, 4],
+    ]
+    by_rule = rows[rows.index(["Thứ tự ưu tiên", "Quy tắc", "Tên", "Khía cạnh", "Cách xử lý",
+                               "Số bản ghi", "Số vấn đề"]) + 1 :]  # fmt: skip
+    assert [(r[1], r[5], r[6]) for r in by_rule] == [
+        ("death.not_reflected", 1, 1),
+        ("name.not_canonical", 2, 3),
+    ]
+    assert by_rule[0][2] == RULES["death.not_reflected"].title.vi
+    assert by_rule[0][4] == RULES["death.not_reflected"].action.vi
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_the_header_repeated(
+    tmp_path: Path,
+) -> None:
+    findings = frame(*(finding(f"R{i}", "phone.invalid") for i in range(41)))
     (path,) = write_worklists(findings, tmp_path)
-    summary = fastexcel.read_excel(path).load_sheet(1).to_polars()
-    assert summary.columns == [
-        "Thứ tự ưu tiên",
-        "Quy tắc",
-        "Khía cạnh",
-        "Ý nghĩa",
-        "Số bản ghi",
-        "Số vấn đề",
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape" and setup.paperSize == 9  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        # one page wide (1 is the OOXML default, left out of the file), any number of pages long
+        assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)
+    data = book["Danh sách cần sửa"]
+    assert data.print_title_rows == "$1:$1"
+    assert data.freeze_panes == "A2" and data.auto_filter.ref == "A1:K42"
+    widths = [data.column_dimensions[chr(65 + i)].width for i in range(11)]
+    assert sum(widths) < 200  # fits a landscape page at a readable scale
+    for column in ("I", "H", "F"):  # problem, value, rule: wrapped, not cut
+        assert data[f"{column}2"].alignment.wrap_text
+    assert data["I2"].alignment.vertical == "top"
+
+
+def test_counts_are_numbers_and_codes_are_words(tmp_path: Path) -> None:
+    findings = frame(
+        finding("R1", "death.not_reflected", column="status", value="alive"),
+        finding("R1", "updated_at.stale", column="updated_at", value="2019-01-01"),
+        finding("B1", "insurance.active_after_death", source="insurance", column="status",
+                value="active"),
+        finding("E1", "event_type.unrecognised", source="civil_events", column="event_type",
+                value="khai sinh?"),
+    )  # fmt: skip
+    (path,) = write_worklists(findings, tmp_path)
+    data = openpyxl.load_workbook(path)["Danh sách cần sửa"]
+    header = [c.value for c in data[1]]
+    rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in data.iter_rows(min_row=2)]
+    assert [r["Số vấn đề của bản ghi"] for r in rows] == [2, 1, 1, 2]
+    assert all(isinstance(r["Số vấn đề của bản ghi"], int) for r in rows)
+    values = {r["Quy tắc"]: r["Giá trị hiện tại"] for r in rows}
+    assert values["death.not_reflected"] == "còn sống"
+    assert values["insurance.active_after_death"] == "đang tham gia"
+    assert values["event_type.unrecognised"] == "khai sinh?"  # a raw value stays as written
+    assert values["updated_at.stale"] == "2019-01-01"
+    english = openpyxl.load_workbook(write_worklists(findings, tmp_path / "en", "en")[0])
+    assert "alive" in [c.value for c in english["To fix"]["H"]]
+
+
+def test_superseded_unit_names_the_unit_that_changed(tmp_path: Path) -> None:
+    findings = frame(
+        finding("R1", "address.superseded_unit", "12", column="district", value="Huyện Tam Đường"),
+        finding("R1", "address.superseded_unit", "12", column="ward", value="Xã Bản Giang"),
+        finding("R2", "address.superseded_unit", "79", column="province", value="Tỉnh Bình Dương"),
+    )
+    rows = worklist_rows(findings)
+    said = "là đơn vị hành chính trước 2025; đã chuyển sang đơn vị hiện nay"
+    assert rows.select("Mã bản ghi", "Trường", "Vấn đề").rows() == [
+        ("R1", "quận/huyện", f"quận/huyện {said}"),
+        ("R1", "phường/xã", f"phường/xã {said}"),
+        ("R2", "tỉnh/thành", f"tỉnh/thành {said}"),
     ]
-    assert summary.select("Quy tắc", "Số bản ghi", "Số vấn đề").rows() == [
-        ("death.not_reflected", 1.0, 1.0),
-        ("name.not_canonical", 2.0, 3.0),
-    ]
-    assert summary["Ý nghĩa"][1].startswith("Họ tên")
+    assert "Tỉnh Lai Châu" not in rows["Giá trị hiện tại"].to_list()
 
 
 def test_formula_like_values_stay_text(tmp_path: Path) -> None:
@@ -197,7 +273,10 @@ def test_formula_like_values_stay_text(tmp_path: Path) -> None:
     assert root.findall(".//m:f", NS) == []
     data_rows = root.findall("m:sheetData/m:row", NS)[1:]
     assert len(data_rows) == len(values)
-    assert {c.get("t") for row in data_rows for c in row.findall("m:c", NS)} == {"inlineStr"}
+    cells = [c for row in data_rows for c in row.findall("m:c", NS)]
+    # every value is an inline string; only the count column (K) holds numbers
+    assert {c.get("t") for c in cells if not c.get("r", "").startswith("K")} == {"inlineStr"}
+    assert {c.get("t") for c in cells if c.get("r", "").startswith("K")} == {None}
     assert '<t>=HYPERLINK("http://x","y")</t>' in xml
     assert "<hyperlinks" not in xml
     back = read_sheet(path).sort("Mã bản ghi")["Giá trị hiện tại"].to_list()
@@ -228,7 +307,17 @@ def test_data_columns_are_text_formatted_and_header_bold_frozen_filtered(tmp_pat
     cols = root.findall("m:cols/m:col", NS)  # adjacent equal columns share one <col>
     assert sum(int(c.get("max", "0")) - int(c.get("min", "1")) + 1 for c in cols) == 11
     assert all(8 <= float(c.get("width", "0")) <= 61 for c in cols)
-    assert {c.get("style") for c in cols} == {value_cell.get("s")}  # new entries are text too
+    # each column's own format is the one of its cells, so new entries get it too; every
+    # column but the count is text ("@")
+    cells = root.findall(".//m:row[@r='2']/m:c", NS)
+    styles = [
+        c.get("style")
+        for c in cols
+        for _ in range(int(c.get("max", "0")) - int(c.get("min", "1")) + 1)
+    ]
+    assert styles == [c.get("s") for c in cells]
+    formats = [xfs[int(c.get("s", "0"))].get("numFmtId") for c in cells]
+    assert formats[:-1] == ["49"] * 10 and formats[-1] != "49"
 
 
 def test_a_province_over_the_row_limit_continues_in_parts(tmp_path: Path) -> None:
@@ -274,12 +363,12 @@ def test_a_sheet_near_the_zip_size_limit_is_written_as_zip64(
 ) -> None:
     findings = frame(finding("R1", "phone.invalid"), finding("R2", "phone.invalid"))
     (plain,) = write_worklists(findings, tmp_path / "plain")
-    monkeypatch.setattr(worklist, "_ZIP32_LIMIT", 2_000)  # a tiny limit stands in for 2 GiB
+    monkeypatch.setattr(xlsx, "_ZIP32_LIMIT", 2_000)  # a tiny limit stands in for 2 GiB
     (large,) = write_worklists(findings, tmp_path / "zip64")
 
     def sheet_zip_version(path: Path) -> int:
         with zipfile.ZipFile(path) as z:
-            return z.getinfo("xl/worksheets/sheet1.xml").extract_version
+            return z.getinfo("xl/worksheets/sheet2.xml").extract_version
 
     assert sheet_zip_version(plain) == 20
     assert sheet_zip_version(large) == zipfile.ZIP64_VERSION  # 45: written with zip64 sizes

@@ -1,26 +1,26 @@
 """``dancu email``: build this week's messages, write them as ``.eml``, send them with ``--send``.
 
 One message for the national recipients (every register, the five worst provinces, the
-Markdown scorecard attached) and one per ``[email.provinces]`` entry with that province's
-figures only. Without ``--send`` nothing is sent. With ``--send`` the outbox is sent first
-(messages an earlier run could not deliver); a message of the same week and province as a
-fresh one is replaced by the fresh one, which then goes only to those who have not received
-that week's message yet. Whatever cannot be delivered is kept in ``reports/outbox/``.
+three things to do first, the HTML report attached in its ``shared`` form: no record id, no
+file link) and one per ``[email.provinces]`` entry with that province's figures only (no
+attachment: the report shows every province). Without ``--send`` nothing is sent. With
+``--send`` the outbox is sent first (messages an earlier run could not deliver); a message of
+the same week and province as a fresh one is replaced by the fresh one, which then goes only
+to those who have not received that week's message yet. Whatever cannot be delivered is kept
+in ``reports/outbox/``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any
 
-from pipelines.config import EmailConfig
-from pipelines.email.digest import Digest, national_digest, province_digest
+from pipelines.config import EmailConfig, MinScores
+from pipelines.email.digest import national_model, province_model
 from pipelines.email.message import build_message, eml_name
 from pipelines.email.outbox import (
     REPORTS_DIR,
@@ -39,8 +39,9 @@ from pipelines.email.send import (
     deliver,
     smtp_session,
 )
-from pipelines.errors import InputError
-from pipelines.report.history import load_history
+from pipelines.report.history import load_history, load_scorecard
+from pipelines.report.model import Report
+from pipelines.report.render import render, report_model
 
 __all__ = [
     "Built",
@@ -116,29 +117,6 @@ class EmailRun:
         return out
 
 
-def load_scorecard(out: Path) -> dict[str, Any]:
-    """Return ``out/scorecard.json``, or raise InputError saying what to do.
-
-    Example:
-        >>> import tempfile
-        >>> try:
-        ...     load_scorecard(Path(tempfile.mkdtemp()))
-        ... except InputError as exc:
-        ...     print(str(exc).split(": ")[-1])
-        run `dancu clean` first
-    """
-    path = out / "scorecard.json"
-    if not path.is_file():
-        raise InputError(f"{path} not found: run `dancu clean` first")
-    try:
-        card = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read the scorecard: {exc}") from exc
-    if not isinstance(card, dict) or "overall" not in card:
-        raise InputError(f"{path}: not a scorecard (no 'overall'; see docs/scorecard.md)")
-    return card
-
-
 def _province_names(codes: Sequence[str]) -> dict[str, str]:
     """Return the name of each configured province code; raise SettingsError for unknown."""
     if not codes:
@@ -173,32 +151,37 @@ def build_messages(
     lang: str,
     to: Sequence[str] = (),
     now: dt.datetime | None = None,
+    targets: MinScores | None = None,
 ) -> list[Built]:
     """Build this week's messages from ``out`` and write each as ``out/reports/<name>``.
 
     ``to`` (``--to``) replaces the national recipients; province lists stay as configured.
+    ``targets`` are the gate's minimum scores, shown as each word's target and status (the
+    built-in ``[gate.min_score]`` when not given).
     """
     card = load_scorecard(out)
     history = load_history(out)
+    targets = targets if targets is not None else MinScores()
     reports = out / REPORTS_DIR
-    report = (reports / "scorecard.html").resolve()
-    md_path = reports / "scorecard.md"
-    markdown = md_path.read_text(encoding="utf-8") if md_path.is_file() else None
     names = _province_names(sorted(cfg.provinces))
     national_to = _checked_to(to) or tuple(cfg.recipients)
-
-    jobs: list[tuple[Digest, tuple[str, ...], str | None]] = [
-        (national_digest(card, history, report), national_to, markdown)
+    shared = report_model(card, history, lang, audience="shared", targets=targets)
+    jobs: list[tuple[Report, tuple[str, ...], str | None]] = [
+        (
+            national_model(card, history, lang, targets),
+            national_to,
+            render("report.html.j2", shared),
+        )
     ]
     for code, name in names.items():
-        digest = province_digest(card, history, code, name, report)
-        jobs.append((digest, tuple(cfg.provinces[code]), None))
+        model = province_model(card, history, code, name, lang, targets)
+        jobs.append((model, tuple(cfg.provinces[code]), None))
     built = []
-    for digest, recipients, attachment in jobs:
+    for model, recipients, attachment in jobs:
         msg = build_message(
-            digest, lang, sender=cfg.sender, recipients=recipients, markdown=attachment, now=now
+            model, sender=cfg.sender, recipients=recipients, report=attachment, now=now
         )
-        name = eml_name(digest)
+        name = eml_name(model)
         built.append(Built(name, msg, recipients, write_eml(msg, reports / name)))
     return built
 
@@ -292,6 +275,7 @@ def run_email(
     send: bool = False,
     lang: str = "vi",
     now: dt.datetime | None = None,
+    targets: MinScores | None = None,
 ) -> EmailRun:
     """Build this week's messages from ``out``; with ``send``, send them and the outbox.
 
@@ -300,7 +284,7 @@ def run_email(
     """
     if send:
         check_send_settings(cfg)
-    built = build_messages(out, cfg, lang, to, now)
+    built = build_messages(out, cfg, lang, to, now, targets)
     if not send:
         return EmailRun(tuple(built))
     entries = outbox_entries(out)

@@ -1,22 +1,23 @@
-"""The MIME message of one digest: text and HTML alternatives, the inline chart, the attachment.
+"""The MIME message of one model: text and HTML alternatives, the inline chart, the report.
 
-Structure (``multipart/mixed`` only when the Markdown scorecard is attached)::
+Structure (``multipart/mixed`` only when the report is attached)::
 
     multipart/mixed
       multipart/alternative
-        text/plain                      the same figures as text
+        text/plain                      email.txt.j2
         multipart/related
-          text/html                     <img src="cid:…">
-          image/png                     Content-ID: <…>, inline
-      text/markdown                     scorecard.md, attached
+          text/html                     email.html.j2, <img src="cid:…">
+          image/png                     the trend, Content-ID: <…>, inline
+      text/html                         scorecard.html, attached: the report for the
+                                        ``shared`` audience (no record id, no file link)
 
 Example:
-    >>> import datetime as dt
-    >>> from pathlib import Path
-    >>> d = Digest("r", dt.date(2026, 11, 22), (2026, 47), None, 10, {"score": 95.9}, {},
-    ...     "none", None, (), (), (), (), Path("/x/reports/scorecard.html"), False)
-    >>> msg = build_message(d, "vi", sender="dancu@example.vn", recipients=["a@example.vn"])
-    >>> msg["To"], eml_name(d), msg.get_body(("plain",)).get_content().startswith("Chất")
+    >>> from pipelines.email.digest import national_model
+    >>> card = {"run_id": "r", "as_of": "2026-11-22", "overall": {"score": 95.9},
+    ...     "sources": {}, "provinces": []}
+    >>> m = national_model(card, [], "vi")
+    >>> msg = build_message(m, sender="dancu@example.vn", recipients=["a@example.vn"])
+    >>> msg["To"], eml_name(m), msg.get_body(("plain",)).get_content().startswith("Chất")
     ('a@example.vn', 'email-2026-W47.eml', True)
 """
 
@@ -29,35 +30,26 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import cast
 
-from pipelines.email.chart import trend_png
-from pipelines.email.digest import Digest
-from pipelines.email.html_part import html_body
-from pipelines.email.text_part import text_body
-from pipelines.email.wording import subject
+from pipelines.email.wording import chart_alt, comparison_sentence, heading, run_line, subject
+from pipelines.report.chart import trend_png
+from pipelines.report.model import Report
+from pipelines.report.render import render
 
-__all__ = ["MARKDOWN_NAME", "build_message", "eml_name", "week_id"]
+__all__ = ["REPORT_NAME", "build_message", "eml_name", "week_id"]
 
-MARKDOWN_NAME = "scorecard.md"
-"""File name of the attached Markdown scorecard."""
-
-
-def week_id(d: Digest) -> str:
-    """Return the ISO week of a digest as ``YYYY-Www``."""
-    return f"{d.week[0]}-W{d.week[1]:02d}"
+REPORT_NAME = "scorecard.html"
+"""File name of the attached report."""
 
 
-def eml_name(d: Digest) -> str:
-    """Return the file name of a digest's message: ``email-2026-W47.eml``, or ``…-01.eml``.
+def week_id(m: Report) -> str:
+    """Return the ISO week of a model as ``YYYY-Www``."""
+    return f"{m.week[0]}-W{m.week[1]:02d}"
 
-    Example:
-        >>> from pathlib import Path
-        >>> d = Digest("r", dt.date(2026, 1, 2), (2026, 1), ("01", "Hà Nội"), 1, {}, {},
-        ...     "none", None, (), (), (), (), Path("x"), False)
-        >>> eml_name(d)
-        'email-2026-W01-01.eml'
-    """
-    suffix = f"-{d.province[0]}" if d.province is not None else ""
-    return f"email-{week_id(d)}{suffix}.eml"
+
+def eml_name(m: Report) -> str:
+    """Return the file name of a model's message: ``email-2026-W47.eml``, or ``…-01.eml``."""
+    suffix = f"-{m.province[0]}" if m.province is not None else ""
+    return f"email-{week_id(m)}{suffix}.eml"
 
 
 def _msgid(kind: str, domain: str) -> str:
@@ -69,50 +61,51 @@ def _msgid(kind: str, domain: str) -> str:
     return f"<{kind}.{secrets.token_urlsafe(12)}@{domain}>"
 
 
-def _has_chart(d: Digest) -> bool:
-    """Return True when the trend has at least two weeks with an overall score."""
-    return sum(p.scores.get("score") is not None for p in d.trend) >= 2
-
-
 def build_message(
-    d: Digest,
-    lang: str,
+    m: Report,
     *,
     sender: str,
     recipients: Sequence[str],
-    markdown: str | None = None,
+    report: str | None = None,
     now: dt.datetime | None = None,
 ) -> EmailMessage:
-    """Return the e-mail of ``d`` from ``sender`` to ``recipients`` (no ``To`` when empty).
+    """Return the e-mail of ``m`` from ``sender`` to ``recipients`` (no ``To`` when empty).
 
-    ``markdown`` is the text of ``reports/scorecard.md`` to attach, if any.
+    ``report`` is the HTML report to attach (rendered for the ``shared`` audience), if any.
     """
     domain = parseaddr(sender)[1].rpartition("@")[2] or "dancu.localhost"
     msg = EmailMessage()
-    msg["Subject"] = subject(d, lang)
+    msg["Subject"] = subject(m)
     msg["From"] = sender
     if recipients:
         msg["To"] = ", ".join(recipients)
     msg["Date"] = format_datetime(now or dt.datetime.now(dt.UTC))
     msg["Message-ID"] = _msgid("dancu", domain)
-    msg["X-Dancu-Run"] = d.run_id
-    msg["X-Dancu-Week"] = week_id(d)
-    if d.province is not None:
-        msg["X-Dancu-Province"] = d.province[0]
-    cid = _msgid("trend", domain) if _has_chart(d) else None
-    attached = markdown is not None
-    msg.set_content(text_body(d, lang, attached))
-    msg.add_alternative(html_body(d, lang, cid[1:-1] if cid else None, attached), subtype="html")
+    msg["X-Dancu-Run"] = m.run_id
+    msg["X-Dancu-Week"] = week_id(m)
+    if m.province is not None:
+        msg["X-Dancu-Province"] = m.province[0]
+    cid = _msgid("trend", domain) if m.trend.points("score") >= 2 else None
+    words = {
+        "heading": heading(m),
+        "run_line": run_line(m),
+        "comparison": comparison_sentence(m),
+        "chart_alt": chart_alt(m),
+        "attachment": REPORT_NAME if report is not None else None,
+    }
+    msg.set_content(render("email.txt.j2", m, chart_cid=None, **words))
+    html = render("email.html.j2", m, chart_cid=cid[1:-1] if cid else None, **words)
+    msg.add_alternative(html, subtype="html")
     if cid is not None:
         html_part = cast(EmailMessage, msg.get_payload(1))
         html_part.add_related(
-            trend_png(d.trend, lang),
+            trend_png(m.trend, m.lang),
             maintype="image",
             subtype="png",
             cid=cid,
             disposition="inline",
             filename="trend.png",
         )
-    if markdown is not None:
-        msg.add_attachment(markdown, subtype="markdown", filename=MARKDOWN_NAME)
+    if report is not None:
+        msg.add_attachment(report, subtype="html", filename=REPORT_NAME)
     return msg

@@ -12,7 +12,8 @@ Matching rules (decisions, also stated at the definitions below):
 * A defect is *found* when ``findings`` has a row with the same ``source``, ``record_id``, one
   of the kind's :data:`EXPECTED_RULES` and the same column. The column is the defect log's
   column except where :data:`FINDING_COLUMN` says otherwise (``address_legacy_unit`` is logged
-  on ``ward`` but the rule ``address.superseded_unit`` reports on ``province``).
+  on ``ward``; the rule ``address.superseded_unit`` reports each unit that changed, and the
+  generator always writes the district, abolished in 2025, of a legacy address).
 * A defect whose record was quarantined counts as found only if the quarantine names the
   defect's column (or one of the expected rules) for that record; a quarantine for another
   reason (e.g. a duplicate record id) hid the defect, so it counts as missed. The
@@ -95,7 +96,7 @@ EXPECTED_RULES: dict[str, tuple[str, ...]] = {
 """Defect kind → the rule ids that count as finding it (a single-record rule must)."""
 
 FINDING_COLUMN: dict[str, str] = {
-    "address_legacy_unit": "province",
+    "address_legacy_unit": "district",
     "birth_not_in_residents": "person_id",
 }
 """Kinds whose finding names another column than the defect log (all others: the same)."""

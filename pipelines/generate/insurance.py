@@ -25,7 +25,7 @@ from pipelines.generate.records import (
 )
 from pipelines.generate.residents import SURNAME_VARIANT
 from pipelines.generate.sampling import gather, pick
-from pipelines.generate.text import ascii_fold
+from pipelines.vn.fold import accent_fold
 
 __all__ = ["COLUMNS", "build_insurance"]
 
@@ -205,7 +205,7 @@ def build_insurance(
     )
     enc = np.where(kind == 2, pick(rng, [0.3, 0.4, 0.3], n), 0)
     df = inject(
-        df, log, SOURCE, "full_name", "name_no_accents", enc == 1, ascii_fold(pl.col("full_name"))
+        df, log, SOURCE, "full_name", "name_no_accents", enc == 1, accent_fold(pl.col("full_name"))
     )
     df = inject(
         df, log, SOURCE, "full_name", "name_upper", enc == 2, pl.col("full_name").str.to_uppercase()

@@ -26,7 +26,8 @@ from pipelines.generate.records import (
     update_days,
 )
 from pipelines.generate.sampling import pick
-from pipelines.generate.text import ascii_fold, extra_spaces, new_tone_style, to_eth, typo
+from pipelines.generate.text import extra_spaces, new_tone_style, to_eth, typo
+from pipelines.vn.fold import accent_fold
 
 __all__ = ["COLUMNS", "SURNAME_VARIANT", "build_residents", "not_reflected_deaths"]
 
@@ -132,7 +133,7 @@ def _name_variants(
         "full_name",
         "name_no_accents",
         encoding == 1,
-        ascii_fold(pl.col("full_name")),
+        accent_fold(pl.col("full_name")),
         supersedes=("name_tone_style",),
     )
     df = inject(

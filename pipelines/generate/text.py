@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-__all__ = ["ascii_fold", "extra_spaces", "new_tone_style", "to_eth", "typo"]
+__all__ = ["extra_spaces", "new_tone_style", "to_eth", "typo"]
 
 _TONES = {"̀": "àèìòùỳ", "́": "áéíóúý", "̉": "ảẻỉỏủỷ", "̃": "ãẽĩõũỹ", "̣": "ạẹịọụỵ"}
 
@@ -23,22 +23,6 @@ def _style_pairs() -> list[tuple[str, str]]:
 
 
 _PAIRS = _style_pairs()
-
-
-def ascii_fold(expr: pl.Expr) -> pl.Expr:
-    """Return text without diacritics (``Đặng Văn Đức`` → ``Dang Van Duc``).
-
-    Example:
-        >>> import polars as pl
-        >>> pl.select(ascii_fold(pl.lit("Đặng Thị Hòa"))).item()
-        'Dang Thi Hoa'
-    """
-    return (
-        expr.str.normalize("NFD")
-        .str.replace_all(r"\p{Mn}", "")
-        .str.replace_all("đ", "d", literal=True)
-        .str.replace_all("Đ", "D", literal=True)
-    )
 
 
 def new_tone_style(expr: pl.Expr) -> pl.Expr:

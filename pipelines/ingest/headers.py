@@ -13,11 +13,11 @@ Example:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipelines.errors import InputError
+from pipelines.vn.fold import fold_text
 
 __all__ = [
     "ALIASES",
@@ -111,9 +111,7 @@ def header_key(name: str) -> str:
         >>> header_key("Số Điện-Thoại "), header_key("ho_va_ten"), header_key("record_id")
         ('sodienthoai', 'hovaten', 'recordid')
     """
-    folded = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
-    no_marks = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _NOT_WORD.sub("", no_marks.lower())
+    return _NOT_WORD.sub("", fold_text(name).lower())
 
 
 def _build_lookup() -> dict[str, str]:

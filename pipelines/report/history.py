@@ -19,13 +19,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pipelines.errors import OutputError
+from pipelines.errors import InputError, OutputError
 
 __all__ = [
     "ACCEPTED_NAME",
     "HISTORY_DIR",
     "history_name",
     "load_history",
+    "load_scorecard",
     "previous_scorecard",
     "write_history",
 ]
@@ -94,3 +95,26 @@ def previous_scorecard(
         c for c in history if generated_at is None or str(c.get("generated_at")) < generated_at
     ]
     return earlier[-1] if earlier else None
+
+
+def load_scorecard(out: Path) -> dict[str, Any]:
+    """Return ``out/scorecard.json``, or raise InputError naming the file and what to do.
+
+    Example:
+        >>> import tempfile
+        >>> try:
+        ...     load_scorecard(Path(tempfile.mkdtemp()))
+        ... except InputError as exc:
+        ...     print(str(exc).split(": ")[-1])
+        run `dancu clean` first
+    """
+    path = out / "scorecard.json"
+    if not path.is_file():
+        raise InputError(f"{path} not found: run `dancu clean` first")
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read the scorecard: {exc}") from exc
+    if not isinstance(card, dict) or "overall" not in card:
+        raise InputError(f"{path}: not a scorecard (no 'overall'; see docs/scorecard.md)")
+    return card

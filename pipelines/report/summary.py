@@ -1,7 +1,7 @@
 """What the reports show, taken from a scorecard: pure functions, no wording, no formatting.
 
-Both reports (Markdown, HTML) and the e-mail draw their tables from these functions, so the
-same numbers appear everywhere (docs/scorecard.md describes the card).
+The report model (:mod:`pipelines.report.model`) draws its tables from these functions, so the
+reports and the e-mail show the same numbers (docs/scorecard.md describes the card).
 
 Example:
     >>> card = {"provinces": [{"province_code": "01", "score": 97.0},
@@ -12,17 +12,22 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from pipelines.rules import RULES
 
 __all__ = [
     "WORDS",
     "change_of",
+    "national_rules",
     "previous_as_of",
-    "province_most_failing",
+    "province_rules",
+    "provinces_by_share",
     "provinces_worst_first",
+    "ranked",
+    "rule_totals",
     "runs_for_trend",
-    "top_rules",
 ]
 
 WORDS = ("dung", "du", "sach", "song", "score")
@@ -101,52 +106,109 @@ def provinces_worst_first(card: Mapping[str, Any]) -> list[dict[str, Any]]:
     )
 
 
-def top_rules(card: Mapping[str, Any], limit: int = 8) -> list[dict[str, Any]]:
-    """Return the rules with failures, most failed records first, summed over the registers.
+def rule_totals(
+    rule_lists: Iterable[tuple[str, Sequence[Mapping[str, Any]]]],
+) -> list[dict[str, Any]]:
+    """Return the rules with failures, ``checked`` and ``failed`` summed over the named lists.
 
-    Each item: ``rule``, ``dimension``, ``checked``, ``failed``, ``score`` (recomputed from the
-    sums, rounded to 2 decimals like the card) and ``sources`` (registers where it failed).
+    ``rule_lists`` holds ``(name, rules)`` pairs, e.g. the registers of a card and their
+    ``rules``; each item gets ``rule``, ``dimension``, ``checked``, ``failed``, ``score``
+    (recomputed from the sums, 2 decimals like the card), ``share`` (failed / checked) and
+    ``sources`` (the names where it failed). Unordered: see :func:`ranked`.
 
     Example:
-        >>> card = {"sources": {"residents": {"rules": [
-        ...     {"rule": "phone.invalid", "dimension": "dung", "checked": 10, "failed": 2,
-        ...      "score": 80.0}]}}}
-        >>> top_rules(card)[0]["score"], top_rules(card)[0]["sources"]
-        (80.0, ['residents'])
+        >>> rows = [{"rule": "phone.invalid", "dimension": "dung", "checked": 10, "failed": 2}]
+        >>> rule_totals([("residents", rows), ("insurance", rows)])[0]["failed"]
+        4
     """
     totals: dict[str, dict[str, Any]] = {}
-    for source, body in (card.get("sources") or {}).items():
-        for r in (body or {}).get("rules") or []:
+    for name, rules in rule_lists:
+        for r in rules or []:
             empty = {"rule": r["rule"], "dimension": r.get("dimension", "")}
             t = totals.setdefault(r["rule"], {**empty, "checked": 0, "failed": 0, "sources": []})
             failed = int(r.get("failed") or 0)
             t["checked"] += int(r.get("checked") or 0)
             t["failed"] += failed
             if failed > 0:
-                t["sources"].append(source)
+                t["sources"].append(name)
     items = [t for t in totals.values() if t["failed"] > 0]
     for t in items:
-        t["score"] = round(100.0 * (1 - t["failed"] / t["checked"]), 2) if t["checked"] else None
-    items.sort(key=lambda t: (-t["failed"], t["rule"]))
-    return items[:limit]
+        t["checked"] = max(t["checked"], t["failed"])
+        t["share"] = t["failed"] / t["checked"]
+        t["score"] = round(100.0 * (1 - t["share"]), 2)
+    return items
 
 
-def province_most_failing(card: Mapping[str, Any], rule: str) -> tuple[dict[str, Any], int] | None:
-    """Return the province with the most records failing ``rule`` and that count, or None.
+def ranked(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return rule items most urgent first: by priority, then share failing, then failed records.
 
-    Ties go to the lower province code. Uses the per-province ``rules`` of the card.
+    Priority puts legal and financial harm first (the severity in the rule registry).
+    A rule that fails 30 % of the records it checks comes before one that fails 3 % of more
+    records: the share says how badly a province or register does at it, whatever its size.
+
+    Example:
+        >>> items = [
+        ...     {"rule": "updated_at.stale", "share": 0.3, "failed": 900},
+        ...     {"rule": "phone.invalid", "share": 0.01, "failed": 50},
+        ...     {"rule": "death.not_reflected", "share": 0.3, "failed": 842}]
+        >>> [i["rule"] for i in ranked(items)]
+        ['death.not_reflected', 'phone.invalid', 'updated_at.stale']
+    """
+
+    def key(t: dict[str, Any]) -> tuple[int, float, int, str]:
+        rule = RULES.get(t["rule"])
+        priority = rule.priority if rule is not None else 9
+        return priority, -float(t["share"]), -int(t["failed"]), str(t["rule"])
+
+    return sorted(items, key=key)
+
+
+def national_rules(card: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return the failing rules of every register of ``card``, summed, most urgent first.
+
+    Example:
+        >>> card = {"sources": {"residents": {"rules": [
+        ...     {"rule": "phone.invalid", "dimension": "dung", "checked": 10, "failed": 2}]}}}
+        >>> national_rules(card)[0]["score"], national_rules(card)[0]["sources"]
+        (80.0, ['residents'])
+    """
+    sources = card.get("sources") or {}
+    return ranked(rule_totals((s, (b or {}).get("rules") or []) for s, b in sources.items()))
+
+
+def province_rules(province: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return the failing rules of one ``provinces`` item, most urgent first."""
+    items = rule_totals([("", province.get("rules") or [])])
+    return ranked({**t, "sources": []} for t in items)
+
+
+def provinces_by_share(card: Mapping[str, Any], rule: str, n: int = 3) -> list[dict[str, Any]]:
+    """Return the ``n`` provinces where ``rule`` fails the largest share of checked records.
+
+    Each item: ``province_code``, ``province_name``, ``failed``, ``checked``, ``share``; ties
+    go to more failed records, then the lower code.
 
     Example:
         >>> card = {"provinces": [
-        ...     {"province_code": "01", "rules": [{"rule": "phone.invalid", "failed": 3}]},
-        ...     {"province_code": "79", "rules": [{"rule": "phone.invalid", "failed": 9}]}]}
-        >>> province, n = province_most_failing(card, "phone.invalid")
-        >>> province["province_code"], n
-        ('79', 9)
+        ...     {"province_code": "01", "rules": [{"rule": "r", "checked": 900, "failed": 9}]},
+        ...     {"province_code": "79", "rules": [{"rule": "r", "checked": 90, "failed": 9}]}]}
+        >>> [p["province_code"] for p in provinces_by_share(card, "r")]
+        ['79', '01']
     """
-    best: tuple[dict[str, Any], int] | None = None
-    for p in sorted(card.get("provinces") or [], key=lambda p: str(p.get("province_code", ""))):
-        failed = sum(int(r.get("failed") or 0) for r in p.get("rules") or [] if r["rule"] == rule)
-        if failed > 0 and (best is None or failed > best[1]):
-            best = (dict(p), failed)
-    return best
+    found: list[dict[str, Any]] = []
+    for p in card.get("provinces") or []:
+        for r in p.get("rules") or []:
+            failed, checked = int(r.get("failed") or 0), int(r.get("checked") or 0)
+            if r["rule"] == rule and failed > 0:
+                checked = max(checked, failed)
+                found.append(
+                    {
+                        "province_code": str(p.get("province_code")),
+                        "province_name": str(p.get("province_name") or p.get("province_code")),
+                        "failed": failed,
+                        "checked": checked,
+                        "share": failed / checked,
+                    }
+                )
+    found.sort(key=lambda p: (-p["share"], -p["failed"], p["province_code"]))
+    return found[:n]

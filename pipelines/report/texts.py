@@ -1,43 +1,41 @@
 """Words and numbers shared by the reports, the e-mail and the worklist, in Vietnamese or English.
 
-Labels, the names of the four words, registers and columns, rule wording, number and date
-formats, and the "what to do first" list. Vietnamese is the default; ``lang="en"`` gives
-English. The card-derived tables live in :mod:`pipelines.report.summary` (``top_rules`` and
-``runs_for_trend`` are re-exported here).
+The names of the four words, registers and columns, rule wording (from the rule registry),
+labels (:mod:`pipelines.report.labels`), and number, share and date formats. Vietnamese is the
+default; ``lang="en"`` gives English. A score below 100 is never shown as 100.
 
 Example:
     >>> fmt_num(1234567.0, "vi", 1), fmt_num(95.94, "en", 1), fmt_delta(-0.84, "vi")
     ('1.234.567,0', '95.9', '−0,8')
+    >>> fmt_score(99.96, "vi", 1), fmt_score(100, "vi", 1), fmt_share(3 / 2000, "vi")
+    ('99,9', '100,0', '0,15%')
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from decimal import ROUND_DOWN, Decimal
 
-from pipelines.report.rule_texts import RULES_VI
-from pipelines.report.summary import province_most_failing, runs_for_trend, top_rules
+from pipelines.report.labels import LABELS
 from pipelines.rules import DIMENSIONS, RULES
 
 __all__ = [
     "DIMENSIONS",
     "change_arrow",
+    "code_label",
     "column_label",
     "dimension_label",
+    "fmt_change",
     "fmt_date",
     "fmt_delta",
     "fmt_int",
     "fmt_num",
     "fmt_score",
+    "fmt_share",
     "fmt_timestamp",
     "label",
-    "rule_meaning",
     "rule_message",
-    "runs_for_trend",
     "source_label",
-    "top_rules",
-    "what_to_do",
 ]
 
 
@@ -90,105 +88,6 @@ _COLUMNS_VI = {
     "person_id": "mã người",
 }
 
-_LABELS: dict[str, dict[str, str]] = {
-    "vi": {
-        "title": "Chất lượng dữ liệu dân cư: đúng, đủ, sạch, sống",
-        "run": "Lần chạy",
-        "as_of": "Dữ liệu tính đến ngày",
-        "generated": "Tạo lúc",
-        "scores": "Bốn điểm",
-        "change": "Thay đổi so với lần trước",
-        "first_run": "lần chạy đầu tiên",
-        "since": "so với",
-        "compared_with": "Thay đổi so với lần chạy có dữ liệu đến ngày {date}.",
-        "no_previous": "Chưa có lần chạy trước để so sánh.",
-        "failed_records": "{n} bản ghi vi phạm",
-        "records_failing": "Bản ghi vi phạm",
-        "of_rows": "trên {n} bản ghi",
-        "trend": "Xu hướng",
-        "trend_one": "Mới có một lần chạy; xu hướng sẽ hiện từ lần chạy thứ hai.",
-        "trend_runs": "{n} lần chạy gần nhất, cũ nhất trước.",
-        "chart": "Biểu đồ điểm qua các lần chạy",
-        "by_source": "Theo nguồn dữ liệu",
-        "source": "Nguồn",
-        "rows": "Số bản ghi",
-        "quarantined": "Bị tách riêng",
-        "total": "Tổng",
-        "change_short": "Thay đổi",
-        "by_province": "Theo tỉnh/thành (kém nhất trước)",
-        "province": "Tỉnh/thành",
-        "code": "Mã",
-        "unplaced": "Chưa xác định tỉnh/thành",
-        "no_provinces": "Chưa có bản ghi nào xác định được tỉnh/thành.",
-        "top_rules": "Các quy tắc bị vi phạm nhiều nhất",
-        "rule": "Quy tắc",
-        "dimension": "Chiều",
-        "meaning": "Ý nghĩa",
-        "checked": "Đã kiểm tra",
-        "failed": "Vi phạm",
-        "rule_score": "Điểm",
-        "examples": "Ví dụ (đã che)",
-        "no_failures": "Không có quy tắc nào bị vi phạm.",
-        "todo": "Việc cần làm trước",
-        "todo_item": "Sửa {n} bản ghi vi phạm «{rule}» ({dim}; {sources}): {meaning}",
-        "todo_where": "Bắt đầu từ {province}: {n} bản ghi.",
-        "todo_none": "Không có việc gấp: mọi quy tắc đều đạt.",
-        "more_provinces": "… và {n} tỉnh/thành khác (xem scorecard.json).",
-        "unknown_province": "Chưa xác định",
-        "privacy": "Giá trị ví dụ đã được che; danh sách đầy đủ nằm trong data/clean/.",
-        "score_of": "điểm",
-        "footer": "Tạo bởi dancu từ scorecard.json. Trang này xem được khi không có mạng.",
-    },
-    "en": {
-        "title": "Resident data quality: correct, complete, clean, current",
-        "run": "Run",
-        "as_of": "Data as of",
-        "generated": "Generated at",
-        "scores": "The four scores",
-        "change": "Change since the last run",
-        "first_run": "first run",
-        "since": "since",
-        "compared_with": "Change since the run with data as of {date}.",
-        "no_previous": "No earlier run to compare with.",
-        "failed_records": "{n} records failing",
-        "records_failing": "Records failing",
-        "of_rows": "over {n} records",
-        "trend": "Trend",
-        "trend_one": "Only one run so far; the trend shows from the second run.",
-        "trend_runs": "The last {n} runs, oldest first.",
-        "chart": "Chart of the scores over the runs",
-        "by_source": "By register",
-        "source": "Register",
-        "rows": "Records",
-        "quarantined": "Quarantined",
-        "total": "Total",
-        "change_short": "Change",
-        "by_province": "By province (worst first)",
-        "province": "Province",
-        "code": "Code",
-        "unplaced": "Province unknown",
-        "no_provinces": "No record has a known province yet.",
-        "top_rules": "Rules that fail most",
-        "rule": "Rule",
-        "dimension": "Word",
-        "meaning": "Meaning",
-        "checked": "Checked",
-        "failed": "Failed",
-        "rule_score": "Score",
-        "examples": "Examples (masked)",
-        "no_failures": "No rule failed.",
-        "todo": "What to do first",
-        "todo_item": "Fix the {n} records failing “{rule}” ({dim}; {sources}): {meaning}",
-        "todo_where": "Start with {province}: {n} records.",
-        "todo_none": "Nothing urgent: every rule passes.",
-        "more_provinces": "… and {n} more provinces (see scorecard.json).",
-        "unknown_province": "Unknown",
-        "privacy": "Example values are masked; the full lists stay in data/clean/.",
-        "score_of": "score",
-        "footer": "Made by dancu from scorecard.json. This page needs no network.",
-    },
-}
-
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -203,7 +102,7 @@ def label(key: str, lang: str) -> str:
         >>> label("trend", "en"), label("trend", "vi")
         ('Trend', 'Xu hướng')
     """
-    return _LABELS[_lang(lang)][key]
+    return LABELS[_lang(lang)][key]
 
 
 def dimension_label(dim: str, lang: str) -> str:
@@ -238,16 +137,28 @@ def column_label(column: str | None, lang: str) -> str:
     return column if lang == "en" else _COLUMNS_VI.get(column, column)
 
 
-def rule_meaning(rule: str, lang: str) -> str:
-    """Return the plain-words meaning of a rule in ``lang`` (English when no translation).
+_CODES_VI = {
+    "alive": "còn sống",
+    "deceased": "đã mất",
+    "active": "đang tham gia",
+    "suspended": "tạm dừng",
+    "closed": "đã đóng",
+    "birth": "khai sinh",
+    "death": "khai tử",
+    "marriage": "kết hôn",
+}
+
+
+def code_label(value: str, lang: str) -> str:
+    """Return a canonical status or event code in the reader's words (Vietnamese only).
 
     Example:
-        >>> rule_meaning("age.implausible", "vi")
-        'Người còn sống không quá 120 tuổi.'
+        >>> code_label("alive", "vi"), code_label("active", "vi"), code_label("alive", "en")
+        ('còn sống', 'đang tham gia', 'alive')
+        >>> code_label("Còn sống", "vi")  # a raw value is shown as written
+        'Còn sống'
     """
-    if lang != "en" and rule in RULES_VI:
-        return RULES_VI[rule][0]
-    return RULES[rule].meaning if rule in RULES else rule
+    return value if lang == "en" else _CODES_VI.get(value, value)
 
 
 def rule_message(rule: str, column: str | None, english: str | None, lang: str) -> str:
@@ -257,11 +168,9 @@ def rule_message(rule: str, column: str | None, english: str | None, lang: str) 
         >>> rule_message("required.missing", "phone", "phone is empty", "vi")
         'số điện thoại bị trống'
     """
-    if lang != "en" and rule in RULES_VI:
-        return RULES_VI[rule][1].format(column=column_label(column, lang))
-    if english:
-        return english
-    return RULES[rule].message.format(column=column or "") if rule in RULES else rule
+    if rule in RULES and (lang != "en" or not english):
+        return RULES[rule].message(lang).format(column=column_label(column, lang))
+    return english or rule
 
 
 def fmt_num(value: float | None, lang: str, decimals: int = 1) -> str:
@@ -289,14 +198,39 @@ def fmt_int(value: float | None, lang: str) -> str:
     return fmt_num(value, lang, 0)
 
 
-def fmt_score(value: float | None, lang: str) -> str:
-    """Return a score (0–100) with the 2 decimals of ``scorecard.json``.
+def fmt_score(value: float | None, lang: str, decimals: int = 2) -> str:
+    """Return a score (0–100) with ``decimals`` decimals, never rounded up to 100.
+
+    A score below 100 that would round to 100 is cut instead (99,96 → ``99,9``): 100 reads as
+    "nothing wrong", which is only true of 100 itself.
 
     Example:
         >>> fmt_score(95.91, "vi"), fmt_score(100, "en"), fmt_score(None, "en")
         ('95,91', '100.00', '—')
+        >>> fmt_score(99.996, "en"), fmt_score(99.96, "vi", 1), fmt_score(99.94, "vi", 1)
+        ('99.99', '99,9', '99,9')
     """
-    return fmt_num(value, lang, 2)
+    if value is None:
+        return "—"
+    if value < 100 and round(value, decimals) >= 100:
+        cut = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN)
+        return fmt_num(float(cut), lang, decimals)
+    return fmt_num(value, lang, decimals)
+
+
+def fmt_share(share: float | None, lang: str) -> str:
+    """Return a share (0–1) as a percentage: 1 decimal from 1 %, 2 below, ``<0,01%`` for less.
+
+    Example:
+        >>> fmt_share(1503 / 2000, "vi"), fmt_share(3 / 2000, "vi"), fmt_share(1e-6, "en")
+        ('75,1%', '0,15%', '<0.01%')
+    """
+    if share is None:
+        return "—"
+    pct = 100.0 * share
+    if 0 < pct < 0.01:
+        return "<" + fmt_num(0.01, lang, 2) + "%"
+    return fmt_num(pct, lang, 1 if pct >= 1 else 2) + "%"
 
 
 def fmt_delta(value: float | None, lang: str, decimals: int = 1) -> str:
@@ -306,12 +240,27 @@ def fmt_delta(value: float | None, lang: str, decimals: int = 1) -> str:
         >>> fmt_delta(1.23, "en"), fmt_delta(-0.4, "vi", 2), fmt_delta(0.001, "vi")
         ('+1.2', '−0,40', '±0,0')
     """
+    return _marked(value, lang, decimals, ("+", "−"))
+
+
+def _marked(value: float | None, lang: str, decimals: int, marks: tuple[str, str]) -> str:
+    """Return ``|value|`` after its mark for a rise or a fall; ``±`` when it shows as 0."""
     if value is None:
         return "—"
     text = fmt_num(abs(value), lang, decimals)
     if not text.strip("0,."):
         return "±" + text
-    return ("+" if value > 0 else "−") + text
+    return (marks[0] if value > 0 else marks[1]) + text
+
+
+def fmt_change(value: float | None, lang: str, decimals: int = 1) -> str:
+    """Return a change with its arrow and no sign: ``▲1,2``, ``▼1,1``, ``±0,0``, or ``—``.
+
+    Example:
+        >>> fmt_change(-1.1, "vi"), fmt_change(0.42, "en"), fmt_change(0.0, "vi")
+        ('▼1,1', '▲0.4', '±0,0')
+    """
+    return _marked(value, lang, decimals, ("▲", "▼"))
 
 
 def change_arrow(value: float | None) -> str:
@@ -365,41 +314,3 @@ def fmt_timestamp(iso: str | None, lang: str) -> str:
     if stamp.tzinfo is not None:
         stamp = stamp.astimezone(dt.UTC)
     return f"{fmt_date(stamp.date().isoformat(), lang)} {stamp:%H:%M} UTC"
-
-
-def what_to_do(card: Mapping[str, Any], lang: str, n: int = 3) -> list[str]:
-    """Return up to ``n`` actions: the rules with most failed records, with their meaning.
-
-    Each action names the province with the most records failing that rule, when the card's
-    provinces carry their ``rules``.
-
-    Example:
-        >>> card = {"sources": {"residents": {"rules": [{"rule": "age.implausible",
-        ...     "dimension": "song", "checked": 10, "failed": 2, "score": 80.0}]}},
-        ...     "provinces": [{"province_code": "01", "province_name": "Thành phố Hà Nội",
-        ...         "rules": [{"rule": "age.implausible", "failed": 2}]}]}
-        >>> for line in what_to_do(card, "en")[0].split(": "):
-        ...     print(line)
-        Fix the 2 records failing “age.implausible” (current (sống); Residents)
-        A living person is at most 120 years old. Start with Thành phố Hà Nội
-        2 records.
-    """
-    items = top_rules(card, n)
-    if not items:
-        return [label("todo_none", lang)]
-    out = []
-    for t in items:
-        text = label("todo_item", lang).format(
-            n=fmt_int(t["failed"], lang),
-            rule=t["rule"],
-            dim=dimension_label(t["dimension"], lang),
-            sources=", ".join(source_label(s, lang) for s in t["sources"]),
-            meaning=rule_meaning(t["rule"], lang),
-        )
-        where = province_most_failing(card, t["rule"])
-        if where is not None:
-            province, failed = where
-            name = province.get("province_name") or province.get("province_code")
-            text += " " + label("todo_where", lang).format(province=name, n=fmt_int(failed, lang))
-        out.append(text)
-    return out

@@ -1,14 +1,17 @@
 """The stewards' worklist: one Excel file per province, most urgent problems first.
 
 Each finding becomes one row with Vietnamese headers (English with ``lang="en"``) and a
-plain-words message. Rows are sorted by :data:`PRIORITY` (1 = legal or financial harm first),
+plain-words message. Rows are sorted by the rule's priority (1 = legal or financial harm first),
 then records with more findings first, then register, record id and rule. The files stay on the
 machine (``data/clean/reports/worklist/``), so they hold full values; every value is written as
 a text cell (never a formula) and the columns are formatted as text, so a raw value such as
 ``=HYPERLINK(…)`` or ``@SUM(…)`` cannot run even after it is edited (DESIGN §9).
 
-Writing is fast: the workbook frame (styles, header, summary sheet) comes from xlsxwriter and
-the data rows are rendered as sheet XML by Polars, in chunks, then streamed into the file.
+Each file opens on its summary sheet: the province, the data date, the run, the records and
+problems per priority and per rule with what to do. The data sheet prints on A4 landscape,
+fitted to the page width with the header row repeated and long text wrapped; the count
+column is a number; status codes read in Vietnamese (``alive`` → ``còn sống``). Writing is fast
+(:mod:`pipelines.report.xlsx`): the data rows are streamed as sheet XML built by Polars.
 
 Example:
     >>> f = pl.DataFrame({"source": ["residents"], "record_id": ["R1"], "person_id": ["P1"],
@@ -16,6 +19,8 @@ Example:
     ...     "value": ["=1+1"], "message": ["phone is not valid"], "province_code": ["01"]})
     >>> worklist_rows(f).row(0)[:3]
     ('3 – thiếu, sai dạng, chưa liên kết', 'Dân cư', 'R1')
+    >>> worklist_rows(f)["Số vấn đề của bản ghi"].to_list()
+    [1]
     >>> worklist_file_stem("01", "vi"), worklist_file_stem(None, "en")
     ('01-ha-noi', 'no-province')
 """
@@ -23,107 +28,44 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Final
+from typing import Any, Final
 
 import polars as pl
-import xlsxwriter
-from unidecode import unidecode
 
 from pipelines.report.texts import (
+    code_label,
     column_label,
     dimension_label,
-    rule_meaning,
+    fmt_date,
     rule_message,
     source_label,
 )
+from pipelines.report.xlsx import Column, Sheet, SummaryLine, write_workbook
+from pipelines.rules import RULES, priority_label
 from pipelines.vn.admin_units import current_provinces
+from pipelines.vn.fold import fold_text
 
 __all__ = [
     "EXCEL_MAX_DATA_ROWS",
-    "PRIORITY",
-    "priority_label",
+    "WORKLIST_DIR",
     "worklist_file_stem",
+    "worklist_index",
     "worklist_rows",
     "write_worklists",
 ]
 
+WORKLIST_DIR: Final = "worklist"
+"""Folder of the worklists inside ``reports/``: the report links to them by this relative path."""
+
 #: Rows of an Excel sheet (1,048,576) less the header row.
 EXCEL_MAX_DATA_ROWS: Final = 1_048_575
 
-PRIORITY: Final[dict[str, int]] = {
-    # 1 — legal or financial harm: the state pays or acts on wrong facts today.
-    "death.not_reflected": 1,
-    "insurance.paid_after_death": 1,
-    "insurance.active_after_death": 1,
-    "personal_id.shared": 1,
-    # 2 — identity wrong or missing: the person cannot be identified for sure.
-    "personal_id.format": 2,
-    "personal_id.prefix": 2,
-    "personal_id.gender_digit": 2,
-    "personal_id.birth_year": 2,
-    "personal_id.missing_adult": 2,
-    "legacy_id.format": 2,
-    "legacy_id.expired": 2,
-    "insurance_code.format": 2,
-    "insurance_code.several_per_person": 2,
-    "person.duplicate_record": 2,
-    "bhxh.birth_date_differs": 2,
-    "bhxh.gender_differs": 2,
-    "bhxh.name_differs": 2,
-    "date.before_birth": 2,
-    "age.implausible": 2,
-    # 3 — completeness, linking and unreadable values.
-    "record_id.missing": 3,
-    "record_id.duplicate": 3,
-    "record.unusable": 3,
-    "required.missing": 3,
-    "link.no_resident": 3,
-    "birth.child_not_in_register": 3,
-    "date.unparseable": 3,
-    "date.impossible": 3,
-    "date.future": 3,
-    "gender.unrecognised": 3,
-    "status.unrecognised": 3,
-    "event_type.unrecognised": 3,
-    "phone.invalid": 3,
-    "address.unknown_province": 3,
-    "address.unknown_ward": 3,
-    "address.ambiguous_unit": 3,
-    # 4 — form and currency: the value was repaired or only needs bringing up to date.
-    "personal_id.legacy_cmnd": 4,
-    "name.not_canonical": 4,
-    "name.no_diacritics": 4,
-    "phone.legacy_mobile": 4,
-    "phone.ambiguous_landline": 4,
-    "address.superseded_unit": 4,
-    "card.expired": 4,
-    "updated_at.stale": 4,
-}
-"""Priority of every rule (1 = most urgent); a rule missing here sorts last (5)."""
-
 _UNLISTED_PRIORITY: Final = 5
-
-_PRIORITY_LABELS: Final = {
-    "vi": {
-        1: "1 – gấp: pháp lý, tài chính",
-        2: "2 – danh tính",
-        3: "3 – thiếu, sai dạng, chưa liên kết",
-        4: "4 – hình thức, cập nhật",
-        5: "5 – khác",
-    },
-    "en": {
-        1: "1 – urgent: legal, financial",
-        2: "2 – identity",
-        3: "3 – missing, unreadable, not linked",
-        4: "4 – form, currency",
-        5: "5 – other",
-    },
-}
+"""Sort position of a rule id that is not in the registry (none should reach a worklist)."""
 
 _SOURCE_ORDER: Final = {"residents": 0, "civil_events": 1, "insurance": 2}
 
@@ -157,10 +99,54 @@ _HEADERS: Final = {
     },
 }
 
-_SUMMARY_HEADERS: Final = {
-    "vi": ("Thứ tự ưu tiên", "Quy tắc", "Khía cạnh", "Ý nghĩa", "Số bản ghi", "Số vấn đề"),
-    "en": ("Priority", "Rule", "Word", "Meaning", "Records", "Problems"),
+_WIDTHS: Final = {
+    # field: (width in characters, kind); wrapped columns keep the sheet one page wide
+    "priority": (15, "wrap"),
+    "source": (12, "wrap"),
+    "record_id": (13, "text"),
+    "person_id": (14, "text"),
+    "dimension": (8, "text"),
+    "rule": (22, "wrap"),
+    "column": (14, "wrap"),
+    "value": (22, "wrap"),
+    "message": (46, "wrap"),
+    "province": (16, "wrap"),
+    "n_findings": (10, "int"),
 }
+
+_SUMMARY_HEADERS: Final = {
+    "vi": {
+        "title": "Danh sách cần sửa – {province}",
+        "as_of": "Dữ liệu tính đến ngày",
+        "run": "Lần chạy",
+        "created": "Ngày lập danh sách",
+        "province": "Tỉnh/thành",
+        "records": "Số bản ghi cần sửa",
+        "problems": "Số vấn đề",
+        "part": "Phần",
+        "part_of": "{part}/{parts} (danh sách dài được chia thành nhiều tệp)",
+        "by_priority": ("Thứ tự ưu tiên", "Số bản ghi", "Số vấn đề"),
+        "by_rule": ("Thứ tự ưu tiên", "Quy tắc", "Tên", "Khía cạnh", "Cách xử lý", "Số bản ghi",
+                    "Số vấn đề"),
+        "sheet_note": "Các dòng ở trang «{sheet}», gấp nhất trước.",
+    },
+    "en": {
+        "title": "Worklist – {province}",
+        "as_of": "Data as of",
+        "run": "Run",
+        "created": "Worklist made on",
+        "province": "Province",
+        "records": "Records to fix",
+        "problems": "Problems",
+        "part": "Part",
+        "part_of": "{part}/{parts} (a long list is split into several files)",
+        "by_priority": ("Priority", "Records", "Problems"),
+        "by_rule": ("Priority", "Rule", "Title", "Word", "What to do", "Records", "Problems"),
+        "sheet_note": "The rows are on the sheet “{sheet}”, most urgent first.",
+    },
+}  # fmt: skip
+_SUMMARY_WIDTHS: Final = (30, 30, 30, 9, 60, 12, 12)
+_SUMMARY_WRAP: Final = frozenset({0, 1, 2, 4})
 
 _WORDS: Final = {
     "vi": {
@@ -179,6 +165,9 @@ _WORDS: Final = {
     },
 }
 
+_CODED: Final = ("status", "event_type")
+"""Columns whose canonical codes (``alive``, ``active``, ``birth``…) are shown in words."""
+
 _INPUT_COLUMNS: Final = (
     "source",
     "record_id",
@@ -191,44 +180,17 @@ _INPUT_COLUMNS: Final = (
     "province_code",
 )
 
-_SUMMARY_WIDTHS: Final = (28, 34, 16, 90, 12, 12)
-_SummaryLine = tuple[str, str, str, str, int, int]
-
-_CHUNK_ROWS: Final = 50_000
-_CONTROLS: Final = [chr(i) for i in [*range(0x00, 0x09), *range(0x0B, 0x20), 0xFFFE, 0xFFFF]]
-_XML_ESCAPES: Final = {
-    "_x": "_x005F_x",
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    **{c: f"_x{ord(c):04X}_" for c in _CONTROLS},
-}
 _WRITERS: Final = 2
-_ZIP32_LIMIT = zipfile.ZIP64_LIMIT  # bytes of one entry without zip64 extensions
-_CELL_MARKUP_BYTES: Final = 90
-_ESCAPE_GROWTH: Final = 7  # "\x01" (1 byte) becomes "_x0001_" (7 bytes), the worst case
-_ZIP_EPOCH: Final = (1980, 1, 1, 0, 0, 0)
 _DEFAULT_CREATED: Final = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-_DATA_SHEET_XML: Final = "xl/worksheets/sheet1.xml"
 
 
 def _lang(lang: str) -> str:
     return "en" if lang == "en" else "vi"
 
 
-def priority_label(priority: int, lang: str = "vi") -> str:
-    """Return the text shown in the priority column for a priority number.
-
-    Example:
-        >>> priority_label(PRIORITY["death.not_reflected"], "en")
-        '1 – urgent: legal, financial'
-    """
-    return _PRIORITY_LABELS[_lang(lang)].get(priority, str(priority))
-
-
 def _slug(text: str) -> str:
     """Return ``text`` as an ASCII file-name slug (``Hà Nội`` → ``ha-noi``)."""
-    return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold_text(text).lower()).strip("-")
 
 
 def _province_names() -> pl.DataFrame:
@@ -250,6 +212,29 @@ def worklist_file_stem(province_code: str | None, lang: str = "vi") -> str:
         if match.height:
             return f"{province_code}-{_slug(match['province_short'][0])}"
     return _WORDS[_lang(lang)]["no_province"]
+
+
+def worklist_index(names: Iterable[str]) -> dict[str | None, list[str]]:
+    """Return the worklist file names by province code (None: records without a province).
+
+    A file of a current province starts with its code (``79-ho-chi-minh.xlsx``,
+    ``79-ho-chi-minh-part2.xlsx``); any other name is the no-province file. Parts are kept in
+    their order.
+
+    Example:
+        >>> worklist_index(["01-ha-noi.xlsx", "khong-ro-tinh.xlsx", "01-ha-noi-part2.xlsx"])
+        {'01': ['01-ha-noi.xlsx', '01-ha-noi-part2.xlsx'], None: ['khong-ro-tinh.xlsx']}
+    """
+
+    def part(name: str) -> int:
+        found = re.search(r"-part(\d+)\.xlsx$", name)
+        return int(found.group(1)) if found else 1
+
+    out: dict[str | None, list[str]] = {}
+    for name in names:
+        found = re.match(r"(\d{2})-", name)
+        out.setdefault(found.group(1) if found else None, []).append(name)
+    return {code: sorted(files, key=part) for code, files in out.items()}
 
 
 def _check_columns(findings: pl.DataFrame) -> None:
@@ -287,8 +272,10 @@ def _worklist_frame(findings: pl.DataFrame, lang: str) -> pl.DataFrame:
         text.get_column(c).unique().drop_nulls().to_list()
         for c in ("rule", "dimension", "column", "source")
     )
-    priority = {r: PRIORITY.get(r, _UNLISTED_PRIORITY) for r in rules}
+    priority = {r: RULES[r].priority if r in RULES else _UNLISTED_PRIORITY for r in rules}
     messages = _message_table(text, lang).lazy()
+    values = text.filter(pl.col("column").is_in(list(_CODED)))["value"].drop_nulls().unique()
+    codes = {v: code_label(v, lang) for v in values.to_list()}
     provinces = _province_names().lazy().select("province_code", "province_name")
     unknown = _WORDS[lang]["unknown_province"]
     frame = (
@@ -312,17 +299,22 @@ def _worklist_frame(findings: pl.DataFrame, lang: str) -> pl.DataFrame:
         )
     )
     return frame.select(
-        priority=pl.col("_priority").replace_strict(_PRIORITY_LABELS[lang], return_dtype=pl.String),
+        priority=pl.col("_priority").replace_strict(
+            {p: priority_label(p, lang) for p in range(1, _UNLISTED_PRIORITY + 1)},
+            return_dtype=pl.String,
+        ),
         source=_lookup({s: source_label(s, lang) for s in sources}, "source"),
         record_id="record_id",
         person_id="person_id",
         dimension=_lookup({d: dimension_label(d, lang) for d in dims}, "dimension"),
         rule="rule",
         column=_lookup({c: column_label(c, lang) for c in cols}, "column"),
-        value="value",
+        value=pl.when(pl.col("column").is_in(list(_CODED)))
+        .then(_lookup(codes, "value"))
+        .otherwise(pl.col("value")),
         message="text",
         province=pl.coalesce("province_name", "province_code", pl.lit(unknown)),
-        n_findings=pl.col("_n").cast(pl.String),
+        n_findings=pl.col("_n"),
         province_code=pl.when(pl.col("province_name").is_not_null()).then("province_code"),
     ).collect()
 
@@ -350,147 +342,69 @@ def worklist_rows(findings: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
     )
 
 
-def _summary(rows: pl.DataFrame, lang: str) -> list[_SummaryLine]:
-    """Return per-rule rows (priority, rule, word, meaning, records, problems) of one file."""
-    counts = (
-        rows.group_by("rule", maintain_order=True)
-        .agg(
-            pl.first("priority"),
-            pl.first("dimension"),
-            records=pl.struct("source", "record_id").n_unique(),
-            problems=pl.len(),
-        )
+def _summary(
+    fields: pl.DataFrame, lang: str, as_of: dt.date | None, run_id: str, part: tuple[int, int]
+) -> Sheet:
+    """Return the summary sheet of one file: who and when, then counts per priority and rule."""
+    words: dict[str, Any] = _SUMMARY_HEADERS[lang]
+    province = str(fields["province"][0]) if fields.height else ""
+    code = fields["province_code"][0] if fields.height else None
+    records = pl.struct("source", "record_id").n_unique()
+    per_rule = (
+        fields.group_by("rule", maintain_order=True)
+        .agg(pl.first("priority"), pl.first("dimension"), records=records, problems=pl.len())
         .sort(["priority", "problems", "rule"], descending=[False, True, False])
     )
-    return [
-        (p, r, d, rule_meaning(r, lang), n, m)
-        for r, p, d, n, m in counts.select(
-            "rule", "priority", "dimension", "records", "problems"
-        ).iter_rows()
-    ]
-
-
-def _xml_text(expr: pl.Expr) -> pl.Expr:
-    r"""Return ``expr`` escaped for an XML text node the way Excel reads it, in one pass.
-
-    ``&<>`` become entities; control characters become Excel's ``_xHHHH_`` escapes, and every
-    literal ``_x`` becomes ``_x005F_x`` (an escaped ``_``), so no text is read as an escape.
-
-    Example:
-        >>> pl.select(_xml_text(pl.lit("<a>&_x0041_\x01"))).item()
-        '&lt;a&gt;&amp;_x005F_x0041__x0001_'
-    """
-    return expr.str.replace_many(_XML_ESCAPES)
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _cell_xml(name: str, letter: str, number: pl.Expr, style: int) -> pl.Expr:
-    """Return the ``<c>`` element of column ``name`` as an inline text cell (null if no value)."""
-    value = pl.col(name)
-    preserve = value.str.strip_chars() != value
-    return pl.concat_str(
-        pl.lit(f'<c r="{letter}'),
-        number,
-        pl.lit(f'" s="{style}" t="inlineStr"><is><t'),
-        pl.when(preserve).then(pl.lit(' xml:space="preserve">')).otherwise(pl.lit(">")),
-        _xml_text(value),
-        pl.lit("</t></is></c>"),
+    per_priority = (
+        fields.group_by("priority").agg(records=records, problems=pl.len()).sort("priority")
     )
-
-
-def _write_rows_xml(out: IO[bytes], rows: pl.DataFrame, style: int) -> None:
-    """Write the ``<row>`` elements of ``rows`` (sheet rows 2 on) to ``out``, chunk by chunk."""
-    for start in range(0, rows.height, _CHUNK_ROWS):
-        chunk = rows.slice(start, _CHUNK_ROWS)
-        number = pl.int_range(start + 2, start + 2 + chunk.height).cast(pl.String)
-        cells = [
-            _cell_xml(name, _column_letter(i), number, style) for i, name in enumerate(rows.columns)
-        ]
-        row = pl.concat_str(
-            pl.lit('<row r="'), number, pl.lit('">'), *cells, pl.lit("</row>"), ignore_nulls=True
-        )
-        chunk.select(row).write_csv(out, include_header=False, quote_style="never")
-
-
-def _column_widths(rows: pl.DataFrame) -> list[float]:
-    """Return a width per column: its longest header or value plus 2, at most 60."""
-    longest = rows.select(pl.all().str.len_chars().max().fill_null(0)).row(0)
-    return [
-        float(min(max(len(name), n) + 2, 60)) for name, n in zip(rows.columns, longest, strict=True)
+    lines = [
+        SummaryLine("title", (words["title"].format(province=province),)),
+        SummaryLine("field", (words["province"], f"{province} ({code})" if code else province)),
+        SummaryLine("field", (words["as_of"], fmt_date(str(as_of) if as_of else None, lang))),
+        SummaryLine("field", (words["run"], run_id or "—")),
+        SummaryLine("field", (words["records"], fields.select(records).item())),
+        SummaryLine("field", (words["problems"], fields.height)),
+    ]  # fmt: skip
+    if part[1] > 1:
+        lines.append(SummaryLine("field", (words["part"], words["part_of"].format(
+            part=part[0], parts=part[1]))))  # fmt: skip
+    lines += [
+        SummaryLine("field", (words["sheet_note"].format(sheet=_WORDS[lang]["sheet"]),)),
+        SummaryLine("blank"),
+        SummaryLine("head", words["by_priority"]),
+        *(SummaryLine("row", row) for row in per_priority.iter_rows()),
+        SummaryLine("total", (_WORDS[lang]["total"], fields.select(records).item(), fields.height)),
+        SummaryLine("blank"),
+        SummaryLine("head", words["by_rule"]),
     ]
+    for rule, priority, dimension, n_records, n_problems in per_rule.select(
+        "rule", "priority", "dimension", "records", "problems"
+    ).iter_rows():
+        known = RULES.get(rule)
+        title = known.title(lang) if known else rule
+        todo = known.action(lang) if known else ""
+        lines.append(
+            SummaryLine("row", (priority, rule, title, dimension, todo, n_records, n_problems))
+        )
+    return Sheet(_WORDS[lang]["summary"], lines, _SUMMARY_WIDTHS, _SUMMARY_WRAP)
 
 
-def _workbook_frame(
-    rows: pl.DataFrame, summary: list[_SummaryLine], lang: str, created: dt.datetime
-) -> tuple[bytes, int]:
-    """Return an xlsx holding the header row and the summary, and the data cells' style id."""
-    words, buffer = _WORDS[lang], io.BytesIO()
-    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
-    book = xlsxwriter.Workbook(buffer, {**options, "strings_to_urls": False})
-    book.set_properties({"created": created})
-    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    text = book.add_format({"num_format": 49, "quote_prefix": True})  # 49 is "@", text
-    number = book.add_format({"num_format": "#,##0"})
-    sheet = book.add_worksheet(words["sheet"])
-    for i, width in enumerate(_column_widths(rows)):
-        sheet.set_column(i, i, width, text)
-    for i, name in enumerate(rows.columns):
-        sheet.write_string(0, i, name, header)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(rows.height, 1), rows.width - 1)
-    summary_sheet = book.add_worksheet(words["summary"])
-    for i, (name, width) in enumerate(zip(_SUMMARY_HEADERS[lang], _SUMMARY_WIDTHS, strict=True)):
-        summary_sheet.set_column(i, i, width, number if i >= 4 else text)
-        summary_sheet.write_string(0, i, name, header)
-    for r, line in enumerate(summary, start=1):
-        for c, cell in enumerate(line):
-            if isinstance(cell, int):
-                summary_sheet.write_number(r, c, cell, number)
-            else:
-                summary_sheet.write_string(r, c, cell, text)
-    summary_sheet.freeze_panes(1, 0)
-    book.close()
-    return buffer.getvalue(), int(text.xf_index)
-
-
-def _may_pass_zip32(rows: pl.DataFrame) -> bool:
-    """Return True when the sheet XML of ``rows`` could reach the 2 GiB limit of a plain zip."""
-    values = rows.select(pl.all().str.len_bytes().sum()).sum_horizontal().item() or 0
-    bound = _ESCAPE_GROWTH * values + _CELL_MARKUP_BYTES * rows.height * (rows.width + 1)
-    return bool(bound >= _ZIP32_LIMIT)
-
-
-def _write_xlsx(path: Path, fields: pl.DataFrame, lang: str, created: dt.datetime) -> None:
-    """Write one worklist file: the rows as text cells, plus the per-rule summary sheet."""
+def _write_xlsx(
+    path: Path,
+    fields: pl.DataFrame,
+    lang: str,
+    created: dt.datetime,
+    as_of: dt.date | None,
+    run_id: str,
+    part: tuple[int, int],
+) -> None:
+    """Write one worklist file: the summary sheet, then the rows."""
     headers = _HEADERS[lang]
-    rows = fields.select([pl.col(f).alias(h) for f, h in headers.items()])
-    frame, style = _workbook_frame(rows, _summary(fields, lang), lang, created)
-    last = f"{_column_letter(rows.width - 1)}{rows.height + 1}"
-    with (
-        zipfile.ZipFile(io.BytesIO(frame)) as source,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            data = source.read(info.filename)
-            if info.filename != _DATA_SHEET_XML:
-                target.writestr(entry, data)
-                continue
-            head, tail = data.decode().split("</sheetData>")
-            head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', head)
-            with target.open(entry, "w", force_zip64=_may_pass_zip32(rows)) as out:
-                out.write(head.encode())
-                _write_rows_xml(out, rows, style)
-                out.write(("</sheetData>" + tail).encode())
+    columns = [Column(headers[f], *_WIDTHS[f]) for f in headers]  # type: ignore[arg-type]
+    rows = fields.select(list(headers))
+    summary = _summary(fields, lang, as_of, run_id, part)
+    write_workbook(path, summary, _WORDS[lang]["sheet"], columns, rows, created)
 
 
 def write_worklists(
@@ -500,15 +414,17 @@ def write_worklists(
     *,
     max_rows: int = EXCEL_MAX_DATA_ROWS,
     created: dt.date | None = None,
+    run_id: str = "",
 ) -> list[Path]:
     """Write one worklist ``.xlsx`` per province with findings; return the paths written.
 
     Files are ``<code>-<slug>.xlsx`` (``01-ha-noi.xlsx``) and ``khong-ro-tinh.xlsx``
     (``no-province.xlsx`` in English) for findings without a current province. A province with
     more than ``max_rows`` findings continues in ``…-part2.xlsx`` and so on. ``created`` is the
-    date stored in the file properties (a fixed date when not given, so the same findings give
-    byte-identical files). Files already in ``folder`` are left alone: write into the run's
-    fresh output folder.
+    run's as-of date: the summary's data date and the date in the file properties (a fixed
+    date when not given, so the same findings give byte-identical files); ``run_id`` is named
+    on the summary. Files already in ``folder`` are left alone: write into the run's fresh
+    output folder.
 
     Example:
         >>> import tempfile
@@ -532,14 +448,19 @@ def write_worklists(
     if frame.height == 0:
         return []
     groups = frame.partition_by("province_code", maintain_order=True, as_dict=True)
-    jobs: list[tuple[Path, pl.DataFrame]] = []
+    jobs: list[tuple[Path, pl.DataFrame, tuple[int, int]]] = []
     for (code,) in sorted(groups, key=lambda k: (k[0] is None, k[0] or "")):
         group = groups[(code,)]
         stem = worklist_file_stem(code, lang)
+        parts = -(-group.height // max_rows)
         for part, start in enumerate(range(0, group.height, max_rows), start=1):
             path = folder / (f"{stem}.xlsx" if part == 1 else f"{stem}-part{part}.xlsx")
-            jobs.append((path, group.slice(start, max_rows)))
+            jobs.append((path, group.slice(start, max_rows), (part, parts)))
+
+    def write(job: tuple[Path, pl.DataFrame, tuple[int, int]]) -> None:
+        _write_xlsx(job[0], job[1], lang, when, created, run_id, job[2])
+
     # Polars and zlib release the GIL: two files at a time overlap building and compressing.
     with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
-        list(pool.map(lambda job: _write_xlsx(job[0], job[1], lang, when), jobs))
-    return [path for path, _ in jobs]
+        list(pool.map(write, jobs))
+    return [path for path, _, _ in jobs]

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.contracts import FINDINGS_SCHEMA, empty_tally, finding_rows, rule_tally
 from pipelines.rules import rule_id
-from pipelines.score import empty_tally, rule_tally
-from pipelines.validate import FINDINGS_SCHEMA, finding_rows
 
 __all__ = ["link_findings", "link_tally"]
 

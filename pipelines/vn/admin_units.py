@@ -30,6 +30,8 @@ from typing import Any, Final
 
 import polars as pl
 
+from pipelines.vn.fold import accent_fold
+
 _PACKAGE: Final = "vietnamadminunits"
 
 #: Extra province spellings (stripped keys, i.e. without "tinh"/"thanhpho"/"tp") → current code.
@@ -84,22 +86,13 @@ _PROVINCE_TYPES: Final = r"^(?:thanhpho|tinh|tp)"
 def fold_expr(expr: pl.Expr) -> pl.Expr:
     """Fold Vietnamese text to trimmed lowercase ASCII, keeping spaces and punctuation.
 
-    NFC, ``Ð``/``ð`` (ETH) → ``Đ``/``đ``, lowercase, NFD and drop combining marks, ``đ`` → ``d``.
+    :func:`pipelines.vn.fold.accent_fold` (marks dropped, ``đ``/``ð`` → ``d``), lowercase, trimmed.
 
     Example:
         >>> pl.select(fold_expr(pl.lit("  Thành phố Hồ Chí Minh"))).item()
         'thanh pho ho chi minh'
     """
-    return (
-        expr.str.normalize("NFC")
-        .str.replace_all("Ð", "Đ", literal=True)
-        .str.replace_all("ð", "đ", literal=True)
-        .str.to_lowercase()
-        .str.normalize("NFD")
-        .str.replace_all(r"\p{Mn}", "")
-        .str.replace_all("đ", "d", literal=True)
-        .str.strip_chars()
-    )
+    return accent_fold(expr).str.to_lowercase().str.strip_chars()
 
 
 def key_expr(expr: pl.Expr) -> pl.Expr:
@@ -486,3 +479,43 @@ def crosswalk() -> pl.DataFrame:
         # a single candidate is the answer, whatever the package's default flag said
         is_default=pl.when(n > 1).then(pl.col("is_default")).otherwise(True),
     ).sort("legacy_district_code", "legacy_ward_code", "ward_code")
+
+
+def province_written_current(raw: pl.Expr, code: pl.Expr) -> pl.Expr:
+    """Return True where the province as written (``raw``) names the current province ``code``.
+
+    "Tỉnh Lai Châu" for a Lai Châu address is current although the address may be in pre-2025
+    units (its district and ward changed, the province did not); "Tỉnh Bình Dương" for an
+    address now in Hồ Chí Minh (79) is not. Null where ``raw`` is null.
+
+    Example:
+        >>> raw = pl.Series(["Tỉnh Lai Châu", "Tỉnh Bình Dương", "TP. HCM"])
+        >>> code = pl.Series(["12", "79", "79"])
+        >>> pl.select(province_written_current(pl.lit(raw), pl.lit(code))).to_series().to_list()
+        [True, False, True]
+    """
+    keys = province_keys().filter(pl.col("province_code").is_not_null())
+    current = dict(zip(keys["key"], keys["province_code"], strict=True))
+    named = province_key_expr(raw).replace_strict(current, default=None, return_dtype=pl.String)
+    return raw.is_not_null() & (named == code).fill_null(False)
+
+
+def ward_written_current(raw: pl.Expr, code: pl.Expr) -> pl.Expr:
+    """Return True where the ward as written (``raw``) is the name of the current ward ``code``.
+
+    False where the old ward has another name than the commune it went into, went into several
+    (no ``code``), or is written as a "thị trấn" (a type of unit that no longer exists); null
+    where ``raw`` is null.
+
+    Example:
+        >>> raw = pl.Series(["P. Bến Thành", "Bến Thành", "Phường Bến Nghé", "Xã Tân Lập"])
+        >>> code = pl.Series(["26743", "26743", "26743", None])
+        >>> pl.select(ward_written_current(pl.lit(raw), pl.lit(code))).to_series().to_list()
+        [True, True, False, False]
+    """
+    wards = current_wards()
+    short = dict(zip(wards["ward_code"], wards["key_short"], strict=True))
+    full, written = ward_key_exprs(raw)
+    name = code.replace_strict(short, default=None, return_dtype=pl.String)
+    same = (written == name).fill_null(False) & ~full.str.starts_with("thitran")
+    return pl.when(raw.is_not_null()).then(same)

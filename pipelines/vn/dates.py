@@ -38,6 +38,7 @@ from typing import Final
 import polars as pl
 
 from pipelines.vn._exprs import as_expr, named
+from pipelines.vn.fold import accent_fold
 
 __all__ = [
     "age_is_implausible",
@@ -133,11 +134,8 @@ def _parse_frame(raw: pl.Series, pivot: int) -> pl.DataFrame:
     return (
         raw.to_frame("raw")
         .with_columns(
-            t=pl.col("raw")
-            .str.normalize("NFKD")
-            .str.replace_all(r"\p{Mn}", "")
+            t=accent_fold("raw")
             .str.to_lowercase()
-            .str.replace_all("đ", "d", literal=True)
             .str.replace_all(r"\s+", " ")
             .str.strip_chars()
             .str.replace(_TIME_SUFFIX, "${1}")

@@ -17,6 +17,7 @@ from typing import Final, Literal
 import polars as pl
 
 from pipelines.vn._exprs import as_expr, named
+from pipelines.vn.fold import accent_fold
 
 __all__ = ["canonical_gender", "gender_is_unrecognised"]
 
@@ -36,12 +37,8 @@ _NUMERIC: Final[dict[str, dict[str, str]]] = {
 
 def _key(col: str | pl.Expr) -> pl.Expr:
     return (
-        as_expr(col)
-        .cast(pl.String)
-        .str.normalize("NFKD")
-        .str.replace_all(r"\p{Mn}", "")
+        accent_fold(as_expr(col).cast(pl.String))
         .str.to_lowercase()
-        .str.replace_all("đ", "d", literal=True)
         .str.strip_chars()
         .str.replace(r"^([0-9]+)\.0+$", "${1}")
         .str.replace_all(r"[^\p{L}\p{N}]", "")

@@ -25,6 +25,7 @@ import polars as pl
 from viet_text_tools import normalize_diacritics
 
 from pipelines.vn._exprs import as_expr
+from pipelines.vn.fold import ascii_fold
 
 __all__ = [
     "ascii_fold",
@@ -468,25 +469,3 @@ def clean_name(col: str | pl.Expr) -> pl.Expr:
         ['Đặng Thị Thủy', 'Nguyễn Văn An']
     """
     return _on_distinct_words(col, name=True)
-
-
-def ascii_fold(col: str | pl.Expr) -> pl.Expr:
-    r"""ASCII fold for blocking keys only: NFD, drop ``\p{Mn}``, ``đ``→``d``, ``Đ``→``D``.
-
-    Lossy (``Hương`` and ``Hường`` both → ``Huong``): never use it as the match itself. Characters
-    with no decomposition to ASCII (e.g. ``ß``, CJK) are removed so the output is always ASCII.
-
-    Example:
-        >>> import polars as pl
-        >>> df = pl.DataFrame({"x": ["Đặng Văn Đức", "Ðinh Hường"]})
-        >>> df.select(ascii_fold("x"))["x"].to_list()
-        ['Dang Van Duc', 'Dinh Huong']
-    """
-    return (
-        as_expr(col)
-        .str.normalize("NFD")
-        .str.replace_all(r"\p{Mn}", "")
-        .str.replace_all("[đð]", "d")
-        .str.replace_all("[ĐÐ]", "D")
-        .str.replace_all(r"[^\x00-\x7F]", "")
-    )

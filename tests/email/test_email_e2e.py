@@ -75,7 +75,7 @@ def test_make_email_sends_the_real_weekly_message(tmp_path: Path, smtp_server: S
     assert "So sánh với tuần 46/2026" in text
     assert [p.get_filename() for p in got.message.walk() if p.get_filename()] == [
         "trend.png",
-        "scorecard.md",
+        "scorecard.html",
     ]
     leaked = [v for v in personal_values(out) if v in text]
     assert leaked == []

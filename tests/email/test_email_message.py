@@ -16,6 +16,11 @@ from pipelines.email.command import build_messages
 from pipelines.email.outbox import read_eml
 
 CFG = EmailConfig(sender="dancu@so.example.vn", recipients=("lanh.dao@example.vn",))
+PROVINCE_CFG = EmailConfig(
+    sender="dancu@so.example.vn",
+    recipients=("lanh.dao@example.vn",),
+    provinces={"79": ("so.hcm@example.vn",)},
+)
 SUBJECT_VI = "[dancu] Chất lượng dữ liệu tuần 47/2026: 95,9 (▼0,3)"
 
 
@@ -56,12 +61,28 @@ def test_numbers_in_both_parts_match_the_scorecard(run_dir: Path) -> None:
             assert value in text
         # registers (rows), the worst provinces (worst first) and the rules that fail most
         assert "1.000" in text and "Bảo hiểm xã hội" in text
-        hcm, dn, hn = (text.index(n) for n in ("Hồ Chí Minh", "Đà Nẵng", "Hà Nội"))
+        worst = text[text.index("tỉnh/thành có điểm chung thấp nhất") :]
+        hcm, dn, hn = (worst.index(n) for n in ("Hồ Chí Minh", "Đà Nẵng", "Hà Nội"))
         assert hcm < dn < hn
         assert text.index("updated_at.stale") < text.index("phone.legacy_mobile")
         assert "67" in text and "So sánh với tuần 46/2026" in text
         assert "W42" in text and "W47" in text  # six weeks of trend
-        assert str((run_dir / "reports" / "scorecard.html").resolve()) in text
+        assert str(run_dir) not in text and "/reports/" not in text  # no server path
+        assert "reports/worklist/" in text  # where the worklists are, relative to the run
+
+
+def test_three_actions_first_and_a_target_per_word(run_dir: Path) -> None:
+    msg = national(run_dir)
+    for text in (body(msg, "plain"), body(msg, "html")):
+        actions = text[text.index("Ba việc cần làm trước") : text.index("Xu hướng")]
+        # ranked by priority, then share: identity, then completeness, then form
+        rules = ["personal_id.birth_year", "link.no_resident", "updated_at.stale"]
+        assert [actions.index(r) for r in rules] == sorted(actions.index(r) for r in rules)
+        assert "phone.legacy_mobile" not in actions
+        assert "Đối chiếu năm sinh và chữ số thứ 4–6" in actions  # what to do
+        for target in ("mục tiêu 90", "mục tiêu 95", "mục tiêu 85", "mục tiêu 80"):
+            assert target in text
+        assert "đạt" in text
 
 
 def test_english_variant(run_dir: Path) -> None:
@@ -95,18 +116,30 @@ def test_no_run_about_a_week_earlier_says_what_it_compares_with(tmp_path: Path) 
     assert "21/11/2026" in text  # Vietnamese date format
 
 
-def test_markdown_scorecard_attached_when_present(run_dir: Path) -> None:
-    assert not [p for p in national(run_dir).walk() if p.get_filename() == "scorecard.md"]
-    reports = run_dir / "reports"
-    reports.mkdir(exist_ok=True)
-    (reports / "scorecard.md").write_text("# Bảng điểm\n\n| đúng | 97,1 |\n", encoding="utf-8")
-    (reports / "scorecard.html").write_text("<html></html>", encoding="utf-8")
+def test_the_report_is_attached_without_record_ids_or_paths(run_dir: Path) -> None:
     msg = national(run_dir)
-    attached = [p for p in msg.walk() if p.get_filename() == "scorecard.md"]
-    assert len(attached) == 1
-    assert attached[0].get_content_type() == "text/markdown"
-    assert attached[0].get_content() == "# Bảng điểm\n\n| đúng | 97,1 |\n"
-    assert "Báo cáo đầy đủ:" in body(msg, "plain")  # the report exists now: its path is given
+    [attached] = [p for p in msg.walk() if p.get_filename() == "scorecard.html"]
+    assert attached.get_content_type() == "text/html"
+    assert attached.get_content_disposition() == "attachment"
+    page = attached.get_content()
+    assert page.startswith("<!DOCTYPE html>") and "<style>" in page and "<script" not in page
+    assert 'id="p-79"' in page and 'href="#p-79"' in page  # the provinces' sections
+    assert "worklist/" not in page.replace("reports/worklist/", "")  # no file links
+    assert str(run_dir) not in page
+    assert "Bản gửi qua e-mail" in page
+    assert "Báo cáo đầy đủ được đính kèm (scorecard.html)" in body(msg, "plain")
+    province = build_messages(run_dir, PROVINCE_CFG, "vi")[1].message
+    assert not [p for p in province.walk() if p.get_filename() == "scorecard.html"]
+
+
+def test_scores_are_never_rounded_up_to_100(tmp_path: Path) -> None:
+    out = write_run(tmp_path / "clean", make_card("r", "2026-11-22", (99.96, 99.99, 100.0, 99.5)))
+    msg = national(out)
+    assert msg["Subject"].endswith(": 99,9 (lần chạy đầu)")  # mean 99.86
+    for text in (body(msg, "plain"), body(msg, "html")):
+        assert "99,9" in text and "100,0" in text  # 99.96 and 99.99 shown as 99,9; 100 as 100,0
+        cards = text[: text.index("Ba việc cần làm trước")]
+        assert cards.count("100,0") == 1  # only the score that is 100
 
 
 def test_html_is_made_for_mail_clients(run_dir: Path) -> None:

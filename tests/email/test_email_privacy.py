@@ -1,6 +1,9 @@
 """Nothing personal leaves the machine: the whole sent message (every header and every decoded
-text part, the attached Markdown scorecard included) is scanned for the IDs, phone numbers
-and names of the data the run was built from."""
+text part, the attached HTML report included) is scanned for the IDs, phone numbers, names and
+record ids of the data the run was built from.
+
+The attached report is rendered for the ``shared`` audience: the steward's own report lists
+example record ids and links to the worklists; the copy that travels by e-mail has neither."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from pipelines.report.render import render_reports
 IDS = ["001203012345", "079188001234", "031095004321"]
 PHONES = ["01688123456", "0912345678", "0387654321"]
 NAMES = ["Nguyễn Văn An", "Trần Thị Bích Ngọc", "Lê Hoàng Phúc"]
+RECORDS = [f"REC-PRIV-{i:03d}" for i in range(9)]
 
 
 def run_with_personal_data(out: Path) -> Path:
@@ -26,21 +30,24 @@ def run_with_personal_data(out: Path) -> Path:
     card = make_card("run-privacy", "2026-11-22")
     card["sources"]["residents"]["rules"].append(rule("name.no_diacritics", "sach", 1000, 55))
     write_run(out, card)
+    rules = ("personal_id.birth_year", "phone.legacy_mobile", "name.no_diacritics")
+    provinces = ("79", "01", "48")
     rows = [
-        *(("residents", f"R{i}", "personal_id.birth_year", v) for i, v in enumerate(IDS)),
-        *(("residents", f"R{i + 10}", "phone.legacy_mobile", v) for i, v in enumerate(PHONES)),
-        *(("residents", f"R{i + 20}", "name.no_diacritics", v) for i, v in enumerate(NAMES)),
+        ("residents", RECORDS[3 * k + i], rules[k], value, provinces[k])
+        for k, values in enumerate((IDS, PHONES, NAMES))
+        for i, value in enumerate(values)
     ]
-    findings = pl.DataFrame(rows, schema=["source", "record_id", "rule", "value"], orient="row")
+    schema = ["source", "record_id", "rule", "value", "province_code"]
+    findings = pl.DataFrame(rows, schema=schema, orient="row")
     findings.write_parquet(out / "findings.parquet")
-    render_reports(out)  # reports/scorecard.md and .html, with masked examples
+    render_reports(out)  # the steward's reports/scorecard.md and .html, with example records
     write_marker(out, "clean", "run-privacy")
     return out
 
 
 def leaks(text: str) -> list[str]:
     """Return every personal value of the data, and any 12-digit or phone-like run, in text."""
-    found = [v for v in IDS + PHONES if v in text]
+    found = [v for v in IDS + PHONES + RECORDS if v in text]
     nfc, nfd = unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)
     found += [n for n in NAMES if n in nfc or unicodedata.normalize("NFD", n) in nfd]
     found += re.findall(r"(?<!\d)\d{12}(?!\d)", text)
@@ -50,8 +57,8 @@ def leaks(text: str) -> list[str]:
 
 def test_sent_message_holds_no_personal_data(tmp_path: Path, smtp_server: Server) -> None:
     out = run_with_personal_data(tmp_path / "clean")
-    markdown = (out / "reports" / "scorecard.md").read_text(encoding="utf-8")
-    assert "001*******45" in markdown  # the report does show examples, masked
+    local = (out / "reports" / "scorecard.html").read_text(encoding="utf-8")
+    assert RECORDS[0] in local  # the steward's report does show example records
     cfg = dataclasses.replace(
         smtp_server.cfg,
         recipients=("lanh.dao@example.vn",),
@@ -65,8 +72,10 @@ def test_sent_message_holds_no_personal_data(tmp_path: Path, smtp_server: Server
         assert "95,9" in text or "92,8" in text  # the scan reads the real, decoded content
         assert leaks(text) == []
     national = smtp_server.recorder.received[0].message
-    attached = [p for p in national.walk() if p.get_filename() == "scorecard.md"]
-    assert len(attached) == 1 and "001*******45" in attached[0].get_content()
+    [attached] = [p for p in national.walk() if p.get_filename() == "scorecard.html"]
+    report = attached.get_content()
+    assert "Thành phố Hồ Chí Minh" in report and "personal_id.birth_year" in report
+    assert leaks(report) == []  # the attached report itself, scanned on its own too
     for eml in (out / "reports").glob("email-*.eml"):
         assert leaks(everything(read_eml(eml))) == []
     assert leaks(output) == []  # the console report neither
@@ -81,3 +90,4 @@ def test_the_scan_would_catch_a_leak() -> None:
         "0912345678",
     ]
     assert leaks("1.000 bản ghi · 95,9 · 2026-11-22 · W47") == []
+    assert leaks(f"Dân cư {RECORDS[4]}") == [RECORDS[4]]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from email_fixtures import make_card
 
-from pipelines.email.digest import national_digest, province_digest
+from pipelines.email.digest import national_model, province_model
 from pipelines.email.week import comparison_run, iso_week, week_tag, weekly_runs
 from pipelines.errors import InputError
 
@@ -78,26 +77,38 @@ def test_bad_as_of_names_the_run() -> None:
         comparison_run({"run_id": "x", "as_of": "soon"}, [])
 
 
-def test_national_digest_numbers_come_from_the_card_and_the_week_earlier_run() -> None:
+def test_national_message_numbers_come_from_the_card_and_the_week_earlier_run() -> None:
     before = make_card("w46", "2026-11-15", (97.4, 95.6, 97.9, 93.9))
     card = make_card("w47", "2026-11-22", (97.1, 95.0, 98.2, 93.3))
-    d = national_digest(card, [before, card], Path("r.html"))
-    assert d.scores == {"dung": 97.1, "du": 95.0, "sach": 98.2, "song": 93.3, "score": 95.9}
-    assert d.changes == {"dung": -0.3, "du": -0.6, "sach": 0.3, "song": -0.6, "score": -0.3}
-    assert (d.comparison, d.compared_as_of) == ("week", dt.date(2026, 11, 15))
-    assert [x.key for x in d.sources] == ["residents", "insurance"]
-    assert [x.key for x in d.worst_provinces] == ["79", "48", "01"]
-    assert [r.rule for r in d.rules][:2] == ["updated_at.stale", "phone.legacy_mobile"]
-    assert [p.week for p in d.trend] == [(2026, 46), (2026, 47)]
+    m = national_model(card, [before, card], "vi")
+    scores = m.scope.scores
+    assert {w: s.value for w, s in scores.items()} == {
+        "dung": 97.1, "du": 95.0, "sach": 98.2, "song": 93.3, "score": 95.9
+    }  # fmt: skip
+    assert {w: s.change for w, s in scores.items()} == {
+        "dung": -0.3, "du": -0.6, "sach": 0.3, "song": -0.6, "score": -0.3
+    }  # fmt: skip
+    assert (m.comparison, m.compared_as_of) == ("week", "2026-11-15")
+    assert [g.key for g in m.sources] == ["residents", "insurance"]
+    assert [g.key for g in m.provinces] == ["79", "48", "01"]
+    # most urgent first: identity before completeness before form; within form by share
+    assert [a.rule for a in m.rules] == [
+        "personal_id.birth_year",
+        "link.no_resident",
+        "updated_at.stale",
+        "phone.legacy_mobile",
+    ]
+    assert [a.rule for a in m.actions] == [a.rule for a in m.rules[:3]]
+    assert m.trend.labels == ("W46", "W47") and m.audience == "shared"
 
 
-def test_province_digest_holds_that_province_only() -> None:
+def test_province_message_holds_that_province_only() -> None:
     card = make_card("w47", "2026-11-22")
-    d = province_digest(card, [card], "79", "Hồ Chí Minh", Path("r.html"))
-    assert d.province == ("79", "Thành phố Hồ Chí Minh")
-    assert d.scores["score"] == 63.0 and d.rows == 300
-    assert d.sources == () and d.worst_provinces == ()
-    assert [r.rule for r in d.rules] == ["phone.invalid"]
-    absent = province_digest(card, [card], "31", "Thành phố Hải Phòng", Path("r.html"))
+    m = province_model(card, [card], "79", "Hồ Chí Minh", "vi")
+    assert m.province == ("79", "Thành phố Hồ Chí Minh")
+    assert m.scope.scores["score"].value == 63.0 and m.scope.rows == 300
+    assert m.sources == () and m.provinces == () and m.sections == ()
+    assert [a.rule for a in m.rules] == ["phone.invalid"]
+    absent = province_model(card, [card], "31", "Thành phố Hải Phòng", "vi")
     assert absent.province == ("31", "Thành phố Hải Phòng")
-    assert absent.rows == 0 and absent.scores["score"] is None
+    assert absent.scope.rows == 0 and absent.scope.scores["score"].value is None

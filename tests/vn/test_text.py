@@ -343,8 +343,8 @@ def equivalence_sample() -> list[str | None]:
     from pipelines.generate.addresses import load_units
     from pipelines.generate.names import load_name_tables
     from pipelines.generate.people import build_people
-    from pipelines.generate.text import ascii_fold as gen_fold
     from pipelines.generate.text import new_tone_style, to_eth
+    from pipelines.vn.fold import accent_fold as gen_fold
 
     people = build_people(
         np.random.default_rng(0), 20_000, dt.date(2026, 11, 22), load_units(), load_name_tables()
