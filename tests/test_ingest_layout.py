@@ -315,7 +315,7 @@ def test_a_superseded_province_or_district_without_a_ward_is_a_song_finding(
         "R1,Lê An,Bình Dương,,\n"  # merged into TP Hồ Chí Minh in 2025
         "R2,Lê Ba,Hà Nội,Quận Ba Đình,\n"  # districts were abolished
         "R3,Lê Ca,Hà Nội,,Phường Ba Đình\n"  # current
-        "R4,Lê Da,Bình Dương,,Phường Phú Cường\n",  # an old ward of an old province
+        "R4,Lê Da,Bình Dương,,Phường Phú Cường\n",  # an old ward of an old province: both
         encoding="utf-8",
     )
     code, output = clean(raw, tmp_path / "out")
@@ -331,4 +331,5 @@ def test_a_superseded_province_or_district_without_a_ward_is_a_song_finding(
         ("R1", "province", "Bình Dương", "song"),
         ("R2", "district", "Quận Ba Đình", "song"),
         ("R4", "province", "Bình Dương", "song"),
+        ("R4", "ward", "Phường Phú Cường", "song"),  # the old ward is a new commune's now
     ]

@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
 from pipelines.ingest.headers import ALIASES, header_key
+from pipelines.vn.fold import fold_text
 
 __all__ = ["HEAD_ROWS", "TAIL_ROWS", "Layout", "find_layout", "is_serial_header"]
 
@@ -83,8 +83,7 @@ _NUMBER: Final = re.compile(r"^\(?(\d{1,3})\)?$")
 
 
 def _fold(text: str) -> str:
-    nfd = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return " ".join("".join(c for c in nfd if not unicodedata.combining(c)).lower().split())
+    return " ".join(fold_text(text).lower().split())
 
 
 def _cells(row: Row) -> list[str]:

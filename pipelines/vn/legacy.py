@@ -28,6 +28,7 @@ __all__ = ["cp1258_decoded", "tcvn3_decoded", "vietnamese_share", "vni_decoded"]
 _TCVN3_TABLE: Final = str.maketrans(_TCVN3)
 _VNI_TABLE: Final = str.maketrans({**_VNI_MODIFIERS, **_VNI_SINGLES})
 _WORD: Final = re.compile(r"[^\W\d_]+")
+_MARK: Final = re.compile("[\u0300-\u036f]")  # a combining mark left alone after NFC
 _STRAY: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
@@ -68,7 +69,7 @@ def vietnamese_share(text: str) -> float:
         if word.isascii():
             continue
         judged += 1
-        if not any(unicodedata.combining(c) for c in word) and _is_syllable(word):
+        if not _MARK.search(word) and _is_syllable(word):
             good += 1
     judged += len(_STRAY.findall(text))
     return good / judged if judged else 1.0

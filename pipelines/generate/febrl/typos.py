@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.vn.fold import accent_fold
+
 __all__ = [
     "KEY_NEIGHBOURS",
     "OCR_CONFUSIONS",
@@ -87,12 +89,7 @@ def fold(text: pl.Expr) -> pl.Expr:
         >>> pl.select(fold(pl.lit("Đặng Thị Hương"))).item()
         'Dang Thi Huong'
     """
-    return (
-        text.str.normalize("NFD")
-        .str.replace_all(r"\p{Mn}", "")
-        .str.replace_all("đ", "d", literal=True)
-        .str.replace_all("Đ", "D", literal=True)
-    )
+    return accent_fold(text)
 
 
 def insert_at(text: pl.Expr, pos: pl.Expr, char: pl.Expr) -> pl.Expr:
