@@ -41,7 +41,13 @@ from typing import Final
 import numpy as np
 import polars as pl
 
-from pipelines.resolve.names import PART_LEVELS, PART_TF, name_part_levels, name_parts
+from pipelines.resolve.names import (
+    PART_LEVELS,
+    PART_TF,
+    name_key_columns,
+    name_part_levels,
+    name_parts,
+)
 from pipelines.resolve.records import with_birth_parts
 from pipelines.vn.names import name_key_folded
 
@@ -115,7 +121,12 @@ def _i8(e: pl.Expr) -> pl.Expr:
 
 
 def _ensure(records: pl.DataFrame, cols: tuple[str, ...]) -> pl.DataFrame:
-    """Derive parents' folded names and birth parts; add other missing columns as all-null."""
+    """Derive name keys, parents' folded names and birth parts; add other missing columns."""
+    if "name_tone_key" not in records.columns and "full_name" in records.columns:
+        records = records.with_columns(name_key_columns(pl.col("full_name"), canonical=False))
+    for key in ("name_tone_key", "name_folded", "name_phonetic"):
+        if key not in records.columns:
+            records = records.with_columns(pl.lit(None, dtype=pl.String).alias(key))
     for parent in ("father", "mother"):
         if f"{parent}_folded" not in records.columns and f"{parent}_name" in records.columns:
             records = records.with_columns(
@@ -147,18 +158,21 @@ def _positions(records: pl.DataFrame, rids: pl.Series) -> pl.Series:
 
 def _name_columns(records: pl.DataFrame, pos_l: pl.Series, pos_r: pl.Series) -> pl.DataFrame:
     """``g_surname``, ``g_middle``, ``g_given`` for every pair, once per distinct name pair."""
+    keys = ["name_tone_key", "name_folded", "name_phonetic"]
     names = (
-        records.select("full_name")
-        .filter(pl.col("full_name").is_not_null())
-        .unique("full_name", keep="first", maintain_order=True)
+        records.select(keys)
+        .filter(pl.col("name_tone_key").is_not_null())
+        .unique("name_tone_key", keep="first", maintain_order=True)
         .with_row_index("nid")
     )
     nid = (
-        records.select("full_name")
-        .join(names.select("full_name", "nid"), on="full_name", how="left", maintain_order="left")
+        records.select("name_tone_key")
+        .join(names.select("name_tone_key", "nid"), on="name_tone_key", how="left",
+              maintain_order="left")
         .get_column("nid")
-    )
-    ids = pl.DataFrame({"a": nid.gather(pos_l), "b": nid.gather(pos_r)}).select(
+    )  # fmt: skip
+    a, b = nid.gather(pos_l), nid.gather(pos_r)
+    ids = pl.DataFrame({"a": a, "b": b}).select(
         pl.when(pl.col("a").is_not_null() & pl.col("b").is_not_null())
         .then(pl.min_horizontal("a", "b"))
         .alias("a"),
@@ -399,7 +413,7 @@ def comparisons(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         >>> comparisons(rec, pairs).select("g_given", "g_phone").rows()
         [(5, 2), (-1, 0)]
     """
-    records = _ensure(records, ("full_name", *_SIDE_COLUMNS))
+    records = _ensure(records, _SIDE_COLUMNS)
     rid_l = pairs["rid_l"].cast(pl.UInt32)
     rid_r = pairs["rid_r"].cast(pl.UInt32)
     pos_l, pos_r = _positions(records, rid_l), _positions(records, rid_r)

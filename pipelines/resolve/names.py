@@ -24,9 +24,10 @@ Levels, weakest first (``-1``: no information):
 Everything is computed once per distinct pair of names.
 
 Example:
-    >>> names = pl.DataFrame({"full_name": ["Nguyễn Thị Hằng", "Nguyen Thi Hang"]})
+    >>> names = pl.DataFrame({"n": ["Nguyễn Thị Hằng", "Nguyen Thi Hang"]})
+    >>> keys = names.select(name_key_columns(pl.col("n")))
     >>> pairs = pl.DataFrame({"a": [0], "b": [1]}, schema={"a": pl.UInt32, "b": pl.UInt32})
-    >>> name_part_levels(name_parts(names), pairs).row(0)
+    >>> name_part_levels(name_parts(keys), pairs).row(0)
     (3, 4, 4)
 """
 
@@ -46,7 +47,14 @@ from pipelines.vn.names import (
     vietnamese_order,
 )
 
-__all__ = ["PART_LEVELS", "PART_TF", "name_part_levels", "name_parts"]
+__all__ = [
+    "PART_LEVELS",
+    "PART_TF",
+    "name_key_columns",
+    "name_part_columns",
+    "name_part_levels",
+    "name_parts",
+]
 
 PART_LEVELS: Final[dict[str, tuple[str, ...]]] = {
     "surname": (
@@ -87,17 +95,38 @@ _MIDDLE_SIMILAR: Final = 0.85
 _CLOSE: Final = 0.92
 
 
-def name_part_columns(name: pl.Expr) -> list[pl.Expr]:
-    """Return ``surname_tone``, ``middle_tone``, ``given_tone`` (lower-case, Vietnamese order).
+def name_key_columns(full_name: pl.Expr, *, canonical: bool = True) -> list[pl.Expr]:
+    """Return ``name_tone_key``, ``name_folded``, ``name_phonetic`` of a name in Vietnamese order.
+
+    ``canonical``: the name is already standardised (NFC, one tone placement), so its lower
+    case is the tone key; otherwise tone placement is made canonical first (slower: Python on
+    the distinct words).
+
+    Example:
+        >>> df = pl.DataFrame({"n": ["Ngọc Thắm Lê"]})
+        >>> df.select(name_key_columns(pl.col("n"))).row(0)
+        ('lê ngọc thắm', 'le ngoc tham', 'ne ngot tham')
+    """
+    ordered = vietnamese_order(full_name)
+    tone = ordered.str.to_lowercase() if canonical else name_key_toneless_style(ordered)
+    return [
+        tone.alias("name_tone_key"),
+        name_key_folded(ordered).alias("name_folded"),
+        name_key_phonetic(ordered).alias("name_phonetic"),
+    ]
+
+
+def name_part_columns(tone_key: pl.Expr) -> list[pl.Expr]:
+    """Return ``surname_tone``, ``middle_tone``, ``given_tone`` of a name's tone key.
 
     For the records frame: the term-frequency columns of the exact part levels.
 
     Example:
-        >>> df = pl.DataFrame({"n": ["Ngọc Thắm Lê", "Lan"]})
-        >>> df.select(name_part_columns(pl.col("n"))).rows()
+        >>> df = pl.DataFrame({"k": ["lê ngọc thắm", "lan"]})
+        >>> df.select(name_part_columns(pl.col("k"))).rows()
         [('lê', 'ngọc', 'thắm'), (None, None, 'lan')]
     """
-    tokens = vietnamese_order(name).str.to_lowercase().str.split(" ")
+    tokens = tone_key.str.split(" ")
     n = tokens.list.len()
     return [
         pl.when(n >= 2).then(tokens.list.first()).alias("surname_tone"),
@@ -107,7 +136,7 @@ def name_part_columns(name: pl.Expr) -> list[pl.Expr]:
 
 
 def name_parts(names: pl.DataFrame) -> pl.DataFrame:
-    """Per distinct name (column ``full_name``): the parts in three forms each.
+    """Per distinct name (its key columns, :func:`name_key_columns`): the parts in three forms.
 
     Returns the columns ``t_<part>`` (lower-case with accents, canonical tone placement),
     ``f_<part>`` (folded), ``p_<part>`` (phonetic) for surname, middle and given, plus
@@ -115,15 +144,14 @@ def name_parts(names: pl.DataFrame) -> pl.DataFrame:
     middle name is the empty string; a one-token name has only a given name.
 
     Example:
-        >>> out = name_parts(pl.DataFrame({"full_name": ["Hoàng Thị Thu Hằng"]}))
-        >>> out.select("t_surname", "f_middle", "p_given").row(0)
+        >>> keys = pl.DataFrame({"n": ["Hoàng Thị Thu Hằng"]}).select(name_key_columns(pl.col("n")))
+        >>> name_parts(keys).select("t_surname", "f_middle", "p_given").row(0)
         ('hoàng', 'thi thu', 'han')
     """
-    ordered = names.select(vietnamese_order("full_name").alias("_o"))
-    forms = ordered.select(
-        name_key_toneless_style("_o").str.split(" ").alias("t"),
-        name_key_folded("_o").str.split(" ").alias("f"),
-        name_key_phonetic("_o").str.split(" ").alias("p"),
+    forms = names.select(
+        pl.col("name_tone_key").str.split(" ").alias("t"),
+        pl.col("name_folded").str.split(" ").alias("f"),
+        pl.col("name_phonetic").str.split(" ").alias("p"),
     )
 
     def parts(prefix: str) -> list[pl.Expr]:

@@ -36,14 +36,8 @@ from typing import Final, TypeVar
 
 import polars as pl
 
-from pipelines.resolve.names import name_part_columns
-from pipelines.vn.names import (
-    name_key_folded,
-    name_key_phonetic,
-    name_tokens_sorted_key,
-    surname,
-    vietnamese_order,
-)
+from pipelines.resolve.names import name_key_columns, name_part_columns
+from pipelines.vn.names import name_key_folded, name_tokens_sorted_key
 from pipelines.vn.text import ascii_fold
 
 __all__ = ["BASE_COLUMNS", "RECORD_COLUMNS", "SOURCE_ORDER", "records_frame", "with_birth_parts"]
@@ -201,14 +195,12 @@ def records_frame(frames: Mapping[str, pl.DataFrame | pl.LazyFrame]) -> pl.LazyF
         stacked.with_row_index("rid")
         .with_columns(*[_blank_to_null(c) for c in ids + codes], _blank_to_null("full_name"))
         .pipe(with_birth_parts)
+        # full_name is canonical already (NFC, one tone style): its lowercase is the tone key
+        .with_columns(*name_key_columns(pl.col("full_name"), canonical=True))
         .with_columns(
-            name_key_folded("full_name").alias("name_folded"),
-            # full_name is canonical already (NFC, one tone style): its lowercase is the key
-            pl.col("full_name").str.to_lowercase().alias("name_tone_key"),
-            name_key_phonetic("full_name").alias("name_phonetic"),
             name_tokens_sorted_key("full_name").alias("name_sorted"),
-            name_key_phonetic(surname(vietnamese_order("full_name"))).alias("surname_key"),
-            *name_part_columns(pl.col("full_name")),
+            pl.col("name_phonetic").str.extract(r"^(\S+) ").alias("surname_key"),
+            *name_part_columns(pl.col("name_tone_key")),
             name_key_folded("father_name").alias("father_folded"),
             name_key_folded("mother_name").alias("mother_folded"),
         )

@@ -85,7 +85,7 @@ def _records(names: list[str], phones: Sequence[str | None] | None = None) -> pl
             "phone": list(phones) if phones is not None else [None] * n,
         },
         schema_overrides={"phone": pl.String},
-    ).with_columns(name_part_columns(pl.col("full_name")))
+    ).with_columns(name_part_columns(pl.col("full_name").str.to_lowercase()))
 
 
 def test_estimate_u_from_random_pairs() -> None:
