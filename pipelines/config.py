@@ -177,6 +177,9 @@ class ResolveConfig:
     """Random record pairs used to estimate the u probabilities."""
     seed: int = 42
     """Seed of the random pairs (same seed, same parameters, same ids)."""
+    pairs_per_part: int = 5_000_000
+    """Candidate pairs are compared and scored in partitions of about this many (memory, not
+    results: any partitioning gives the same persons)."""
 
 
 @dataclass(frozen=True)

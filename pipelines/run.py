@@ -26,6 +26,7 @@ from pipelines.errors import ContractError, OutputError
 from pipelines.ingest import empty_quarantine, ingest, map_headers
 from pipelines.io import atomic_output, find_inputs, read_source, write_json, write_parquet
 from pipelines.io.guard import replacing
+from pipelines.io.outdir import scratch_folder
 from pipelines.manifest import (
     InputInfo,
     StageRecord,
@@ -220,11 +221,14 @@ def run_clean(
         >>> sorted(res.manifest["outputs"])  # doctest: +SKIP
         ['links.parquet', 'quarantine.parquet', 'residents.parquet']
     """
-    with replacing(out, "clean", raw=raw, wait=wait, note=progress.info):
-        return _run_clean(raw, out, cfg, progress)
+    with (
+        replacing(out, "clean", raw=raw, wait=wait, note=progress.info),
+        scratch_folder(out) as scratch,
+    ):
+        return _run_clean(raw, out, cfg, progress, scratch)
 
 
-def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResult:
+def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, scratch: Path) -> RunResult:
     started = time.perf_counter()
     as_of = cfg.run_as_of()
     inputs = find_inputs(raw)
@@ -244,7 +248,7 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResu
     frames = {source: r.kept for source, r in results.items()}
     kept_rows = sum(f.height for f in frames.values())
     start = time.perf_counter()
-    resolution = resolved(frames, cfg.resolve, progress) if kept_rows else None
+    resolution = resolved(frames, cfg.resolve, progress, work=scratch) if kept_rows else None
     resolve_stage = StageRecord(
         "resolve", "all", kept_rows, kept_rows, 0, round(time.perf_counter() - start, 3)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import subprocess
@@ -11,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import polars as pl
 import pytest
 from click.testing import CliRunner
 
@@ -259,6 +261,41 @@ def test_recovery_removes_what_a_killed_run_left_and_nothing_else(tmp_path: Path
     assert (out / "mine.txt").read_text() == "the steward's"
     assert (stranger / "keep.txt").read_text() == "k"
     assert (out / "a.parquet").read_text() == "1"
+
+
+def test_scratch_files_of_a_killed_run_are_removed_by_the_next_run(tmp_path: Path) -> None:
+    raw, out = raw_folder(tmp_path), tmp_path / "clean"
+    left = tmp_path / ".clean.scratch-123-456"  # what a SIGKILLed run leaves
+    (left / "pairs").mkdir(parents=True)
+    (left / WORK_MARKER).write_text("scratch\n")
+    (left / "pairs" / "pairs-00000.parquet").write_bytes(b"PAR1")
+    someone = tmp_path / ".clean.scratch-mine"  # same name pattern, not dancu's
+    someone.mkdir()
+    (someone / "notes.txt").write_text("k")
+    code, output = clean(raw, out)
+    assert code == 0, output
+    assert not left.exists()
+    assert (someone / "notes.txt").read_text() == "k"
+    assert not [p for p in tmp_path.glob(".clean.scratch-*") if p != someone]
+
+
+def test_a_full_disk_while_resolving_names_the_folder_and_keeps_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw, out = raw_folder(tmp_path), tmp_path / "clean"
+    assert clean(raw, out)[0] == 0
+    before = tree(out)
+
+    def full(self: pl.DataFrame, file: object, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", full)
+    code, output = clean(raw, out)
+    assert code == 2
+    assert f"{tmp_path}" in output and "No space left on device" in output
+    assert "Traceback" not in output
+    assert tree(out) == before
+    assert not list(tmp_path.glob(".clean.scratch-*"))
 
 
 # --------------------------------------------------------------------------------------------

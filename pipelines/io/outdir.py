@@ -35,6 +35,7 @@ import errno
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ __all__ = [
     "read_marker",
     "record_written",
     "recovered",
+    "scratch_folder",
     "unexpected_entries",
     "write_marker",
 ]
@@ -476,6 +478,10 @@ def recovered(out: Path, note: Callable[[str], None]) -> None:
     parent = out.parent
     if not parent.is_dir():
         return
+    for scratch in sorted(parent.glob(f".{out.name}.scratch-*")):
+        if scratch.is_dir() and not scratch.is_symlink() and (scratch / WORK_MARKER).exists():
+            shutil.rmtree(scratch)
+            note(f"removed {scratch.name}, the scratch files of an interrupted run")
     found = [*parent.glob(f".{out.name}.old-*"), *parent.glob(f".{out.name}.run-*")]
     aside = [p for p in sorted(found) if p.is_dir() and not p.is_symlink()]
     if not out.exists() and not out.is_symlink():
@@ -494,6 +500,50 @@ def recovered(out: Path, note: Callable[[str], None]) -> None:
         elif read_marker(folder) is not None and out.is_dir():
             _remove_old(folder, out, {}, "recovered", note)
             note(f"removed {folder.name}, left by an interrupted run")
+
+
+_DISK_ERRORS: Final = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES}
+)
+
+
+@contextmanager
+def scratch_folder(out: Path) -> Iterator[Path]:
+    """Yield a folder beside ``out`` for a run's intermediate files; remove it afterwards.
+
+    Large runs spill candidate pairs and partitions there, on the disk the user chose for
+    the outputs. It carries :data:`WORK_MARKER`, so :func:`recovered` removes it when a run
+    was killed. A full or read-only disk while it is in use becomes an
+    :class:`~pipelines.errors.OutputError` naming the folder (the outputs are not touched
+    before the run's last step).
+
+    Example:
+        >>> import tempfile
+        >>> out = Path(tempfile.mkdtemp()) / "clean"
+        >>> with scratch_folder(out) as scratch:
+        ...     scratch.name.startswith(".clean.scratch-")
+        True
+        >>> scratch.exists()
+        False
+    """
+    scratch = _work_name(out, "scratch", f"{os.getpid()}-{time.time_ns()}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        scratch.mkdir()
+        (scratch / WORK_MARKER).write_text("scratch\n", encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"{scratch}: cannot create the scratch folder: {exc.strerror}") from exc
+    try:
+        yield scratch
+    except OSError as exc:
+        if exc.errno not in _DISK_ERRORS:
+            raise
+        raise OutputError(
+            f"cannot write the run's work files under {scratch.parent}: "
+            f"{exc.strerror or exc}; the previous outputs are untouched"
+        ) from exc
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _swap(work: Path, out: Path, run_id: str, note: Callable[[str], None]) -> None:

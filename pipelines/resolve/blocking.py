@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -57,6 +58,7 @@ __all__ = [
     "phone_rule",
     "phonetic_birth_year_rule",
     "phonetic_sorted_birth_year_rule",
+    "rule_pairs",
     "ward_month_day_rule",
     "ward_year_initials_rule",
 ]
@@ -378,7 +380,8 @@ def name_shape_rule() -> BlockingRule:
 def given_ward_rule() -> BlockingRule:
     """Block on the folded given name and current ward, windowed by birth date.
 
-    Finds a person whose surname, middle name and birth date were typed badly.
+    Finds a person whose surname, middle name and birth date were typed badly. Not in
+    :data:`DEFAULT_RULES`: :func:`given_sound_ward_rule` finds every pair it finds.
 
     Example:
         >>> given_ward_rule().name
@@ -458,7 +461,6 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     name_month_day_rule(),
     birth_date_ward_rule(),
     name_ward_rule(),
-    given_ward_rule(),
     ward_month_day_rule(),
     given_sound_ward_rule(),
     ward_year_initials_rule(),
@@ -502,6 +504,12 @@ def _rule_pairs(
     records: pl.LazyFrame, rule: BlockingRule, max_block: int, window: int
 ) -> pl.LazyFrame:
     keyed, keys = _keyed(records, rule)
+    return _pairs_of_keyed(keyed, keys, rule, max_block, window)
+
+
+def _pairs_of_keyed(
+    keyed: pl.LazyFrame, keys: list[str], rule: BlockingRule, max_block: int, window: int
+) -> pl.LazyFrame:
     orders = [f"_o{i}" for i in range(len(rule.order))]
     small = keyed.filter(pl.col("_n") <= max_block).select("rid", *keys)
     full = (
@@ -596,6 +604,57 @@ def candidate_pairs(
         .sort("rid_l", "rid_r")
         .collect()
     )
+
+
+def rule_pairs(
+    records: pl.LazyFrame | pl.DataFrame,
+    rule: BlockingRule,
+    bit: int,
+    max_block: int = DEFAULT_MAX_BLOCK,
+    window: int = DEFAULT_WINDOW,
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Return one rule's pairs and statistics, from one computation of its keys.
+
+    The pairs are ``rid_l, rid_r, rules`` (bit ``bit`` set; pairs other rules also found are
+    not removed); the statistics are those of :func:`blocking_stats`.
+
+    Example:
+        >>> rec = pl.DataFrame({"rid": [0, 1, 2], "source": ["residents"] * 3,
+        ...     "record_id": ["R1", "R2", "R3"], "personal_id": ["001", "001", None]})
+        >>> pairs, stats = rule_pairs(rec, personal_id_rule(), 0)
+        >>> pairs.rows(), stats["blocks"], stats["pairs"]
+        ([(0, 1, 1)], 1, 1)
+    """
+    lf = _as_lazy(records, [rule])
+    keyed, keys = _keyed(lf, rule)
+    frame = keyed.collect()
+    pairs = (
+        _pairs_of_keyed(frame.lazy(), keys, rule, max_block, window)
+        .with_columns(pl.lit(1 << bit, dtype=pl.UInt32).alias("rules"))
+        .collect()
+    )
+    n = pl.col("_n").cast(pl.Int64)
+    capped = n > max_block
+    stats = (
+        frame.lazy()
+        .group_by(keys)
+        .agg(pl.col("_n").first())
+        .select(
+            pl.len().alias("blocks"),
+            n.sum().alias("records"),
+            n.max().alias("largest_block"),
+            capped.sum().alias("capped_blocks"),
+            pl.when(capped).then(n).otherwise(0).sum().alias("capped_records"),
+            (n * (n - 1) // 2).sum().alias("pairs_full"),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    out: dict[str, Any] = {"bit": bit, "rule": rule.name}
+    out |= {k: int(v or 0) for k, v in stats.items()}
+    out["pairs"] = pairs.height
+    out["pairs_dropped"] = out["pairs_full"] - out["pairs"]
+    return pairs, out
 
 
 def blocking_stats(

@@ -122,7 +122,7 @@ Weigh = Callable[[pl.DataFrame], np.ndarray]
 without the prior, of the same model that scored the candidates."""
 
 
-def _component_pairs(base: pl.DataFrame, scores: pl.DataFrame, max_component: int) -> pl.DataFrame:
+def _component_pairs(base: pl.DataFrame, scores: pl.LazyFrame, max_component: int) -> pl.DataFrame:
     """Every pair of records inside each component of three or more records.
 
     A component larger than ``max_component`` (a chain of common names) is judged on its
@@ -140,10 +140,11 @@ def _component_pairs(base: pl.DataFrame, scores: pl.DataFrame, max_component: in
         return every
     known = (
         scores.select(pl.col("rid_l").cast(pl.UInt32), pl.col("rid_r").cast(pl.UInt32))
-        .join(big.rename({"rid": "rid_l"}), on="rid_l")
-        .join(big.rename({"rid": "rid_r", "cluster": "cluster_r"}), on="rid_r")
+        .join(big.lazy().rename({"rid": "rid_l"}), on="rid_l")
+        .join(big.lazy().rename({"rid": "rid_r", "cluster": "cluster_r"}), on="rid_r")
         .filter(pl.col("cluster") == pl.col("cluster_r"))
         .select("rid_l", "rid_r")
+        .collect()
     )
     return pl.concat([every, known])
 
@@ -210,7 +211,7 @@ def _split(
 
 def clusters(
     records: pl.DataFrame,
-    scores: pl.DataFrame,
+    scores: pl.DataFrame | pl.LazyFrame,
     threshold: float,
     *,
     weigh: Weigh | None = None,
@@ -220,7 +221,8 @@ def clusters(
     """Cluster records into persons: components of the pairs at or above ``threshold``, split.
 
     ``records`` needs ``rid`` (0..n-1) and uses ``source``, ``record_id`` (tie-breaks) when
-    present; ``scores`` needs ``rid_l, rid_r, match_probability``. Returns ``rid, cluster``
+    present; ``scores`` needs ``rid_l, rid_r, match_probability`` (a lazy scan of scored
+    partitions is read twice, never held whole). Returns ``rid, cluster``
     (UInt32, the smallest rid of the cluster), one row per record in rid order.
 
     With ``weigh`` (module docstring), every pair inside a component of three or more records
@@ -234,9 +236,9 @@ def clusters(
         [0, 0, 2]
     """
     n = records.height
+    scores = scores.lazy()
     edges = (
-        scores.lazy()
-        .filter(pl.col("match_probability") >= threshold)
+        scores.filter(pl.col("match_probability") >= threshold)
         .select(
             pl.col("rid_l").cast(pl.UInt32),
             pl.col("rid_r").cast(pl.UInt32),

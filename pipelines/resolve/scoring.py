@@ -40,7 +40,20 @@ import polars as pl
 
 from pipelines.resolve.compare import FIELDS, LEVELS, NAME_TF, comparisons
 
-__all__ = ["FSParams", "estimate_m", "estimate_u", "fit", "score"]
+__all__ = [
+    "FSParams",
+    "estimate_m",
+    "estimate_u",
+    "fit",
+    "level_patterns",
+    "match_reasons",
+    "score",
+    "tf_column",
+    "with_tf_columns",
+]
+
+PATTERN_COUNT: Final = "pairs"
+"""Column of :func:`level_patterns` holding how many pairs show each pattern."""
 
 _EPS: Final = 1e-6
 
@@ -175,7 +188,9 @@ def estimate_m(
     candidates never show for matches (a gender mismatch in clean synthetic data) keeps a
     bounded penalty instead of a veto. A level no candidate shows at all gets ``m = u`` (weight
     0: it says nothing). It works on the distinct level patterns with counts, so its cost
-    follows the number of patterns, not pairs.
+    follows the number of patterns, not pairs: ``comparisons`` is one row per pair, or the
+    patterns themselves with their counts in a ``pairs`` column (:func:`level_patterns`,
+    summed over partitions of the candidates).
 
     The returned parameters score as Splink does: ``m`` from EM, ``u`` from random pairs
     and ``prior`` = probability that two random records match = expected matches among the
@@ -196,9 +211,12 @@ def estimate_m(
         raise ValueError("no g_<field> column of comparisons has a u")
     src = levels or LEVELS
     labels = {f: list(src.get(f, [str(k) for k in range(len(u[f]))])) for f in fields}
-    cols = [f"g_{f}" for f in fields]
-    patt = comparisons.group_by(cols).len()
-    cnt = patt["len"].to_numpy().astype(np.float64)
+    patt = (
+        level_patterns(comparisons.select(f"g_{f}" for f in fields))
+        if (PATTERN_COUNT not in comparisons.columns)
+        else comparisons
+    )
+    cnt = patt[PATTERN_COUNT].to_numpy().astype(np.float64)
     g = {f: patt[f"g_{f}"].to_numpy().astype(np.int64) for f in fields}
     u_arr = {f: np.asarray(u[f], dtype=np.float64) for f in fields}
     m_arr = {f: _start_m(len(u[f])) for f in fields}
@@ -261,6 +279,23 @@ def estimate_m(
     )
 
 
+def level_patterns(comparisons: pl.DataFrame) -> pl.DataFrame:
+    """Return the distinct ``g_*`` level patterns of ``comparisons`` and how many pairs show each.
+
+    Patterns of several partitions of the candidates add up: concatenate them and
+    sum ``pairs`` over the ``g_*`` columns (what :func:`estimate_m` needs is only this).
+
+    Example:
+        >>> cmp = pl.DataFrame({"rid_l": [0, 0, 1], "rid_r": [1, 2, 2], "g_phone": [1, 0, 1]})
+        >>> level_patterns(cmp).sort("g_phone").rows()
+        [(0, 1), (1, 2)]
+    """
+    cols = [c for c in comparisons.columns if c.startswith("g_")]
+    if PATTERN_COUNT in comparisons.columns:
+        return comparisons.group_by(cols).agg(pl.col(PATTERN_COUNT).sum())
+    return comparisons.group_by(cols).agg(pl.len().cast(pl.Int64).alias(PATTERN_COUNT))
+
+
 def fit(
     records: pl.DataFrame,
     comparisons: pl.DataFrame,
@@ -285,26 +320,59 @@ def fit(
     return estimate_m(comparisons, u, prior=prior, iterations=iterations, n_records=records.height)
 
 
-def _tf_table(records: pl.DataFrame, column: str) -> pl.Series:
-    """Share of records holding each row's value of ``column`` (null where the value is)."""
-    n_known = max(int(records[column].is_not_null().sum()), 1)
-    return records.select(
+def tf_column(column: str) -> str:
+    """Return the name of the records column holding the term frequency of ``column``."""
+    return f"tf_{column}"
+
+
+def _tf_expr(column: str) -> pl.Expr:
+    n_known = pl.col(column).is_not_null().sum().clip(lower_bound=1)
+    return (
         pl.when(pl.col(column).is_not_null())
         .then(pl.len().over(column) / n_known)
         .cast(pl.Float64)
-        .alias("tf")
-    )["tf"]
+        .alias(tf_column(column))
+    )
+
+
+def with_tf_columns(records: pl.DataFrame) -> pl.DataFrame:
+    """Add ``tf_<column>`` (share of records holding each row's value) for the name columns.
+
+    :func:`score` reads them instead of counting the values again, which matters when the
+    candidates are scored in many partitions.
+
+    Example:
+        >>> rec = pl.DataFrame({"rid": [0, 1, 2], "given_tone": ["an", "an", None]})
+        >>> with_tf_columns(rec)["tf_given_tone"].to_list()
+        [1.0, 1.0, None]
+    """
+    columns = {c for levels in NAME_TF.values() for c in levels.values()} | {"name_tone_key"}
+    present = sorted(c for c in columns if c in records.columns)
+    return records.with_columns(_tf_expr(c) for c in present)
+
+
+def _tf_table(records: pl.DataFrame, column: str) -> pl.Series:
+    """Share of records holding each row's value of ``column`` (null where the value is)."""
+    if tf_column(column) in records.columns:
+        return records[tf_column(column)]
+    return records.select(_tf_expr(column))[tf_column(column)]
 
 
 def score(
-    comparisons: pl.DataFrame, params: FSParams, records: pl.DataFrame | None = None
+    comparisons: pl.DataFrame,
+    params: FSParams,
+    records: pl.DataFrame | None = None,
+    *,
+    reasons: bool = True,
 ) -> pl.DataFrame:
     """Score candidate comparisons: ``match_weight``, ``match_probability``, ``match_reason``.
 
     ``records`` (with ``rid`` and the name columns of ``params.tf_levels``) enables the
     term-frequency adjustment of the exact-name levels; without it plain level weights are
     used. ``match_reason`` names the (up to) three comparisons with the largest absolute
-    weights, strongest first, e.g. ``"personal_id exact; name exact; birth_date exact"``.
+    weights, strongest first, e.g. ``"personal_id exact; given exact; birth_date exact"``;
+    with ``reasons=False`` it is left out (scoring millions of candidates, only the pairs
+    that become links need one: :func:`match_reasons`).
 
     Example:
         >>> cmp = pl.DataFrame({"rid_l": [0], "rid_r": [1], "g_phone": [1], "g_gender": [0]},
@@ -318,35 +386,71 @@ def score(
         (3.17, 'phone exact; gender differs')
     """
     fields = [f for f in params.m if f"g_{f}" in comparisons.columns]
-    weights = params.weights()
+    per_field = {f: _field_weights(comparisons, params, records, f) for f in fields}
+    if records is not None:
+        per_field = _cap_by_full_name(comparisons, params, records, per_field)
+    total = np.full(comparisons.height, params.prior_weight(), dtype=np.float64)
+    for w in per_field.values():
+        total += w
+    prob = 1.0 / (1.0 + np.exp2(-np.clip(total, -1000, 1000)))
+    out = pl.DataFrame(
+        {
+            "rid_l": comparisons["rid_l"],
+            "rid_r": comparisons["rid_r"],
+            "match_weight": total,
+            "match_probability": prob,
+        }
+    )
+    if reasons:
+        out = out.with_columns(_reason_series(comparisons, params, fields, per_field))
+    return out
+
+
+def match_reasons(
+    comparisons: pl.DataFrame, params: FSParams, records: pl.DataFrame | None = None
+) -> pl.Series:
+    """Return ``match_reason`` of each comparison (see :func:`score`).
+
+    Example:
+        >>> cmp = pl.DataFrame({"rid_l": [0], "rid_r": [1], "g_phone": [1]},
+        ...     schema_overrides={"rid_l": pl.UInt32, "rid_r": pl.UInt32, "g_phone": pl.Int8})
+        >>> p = FSParams(m={"phone": [0.1, 0.9]}, u={"phone": [0.99, 0.01]}, prior=0.5,
+        ...     levels={"phone": ["differs", "exact"]})
+        >>> match_reasons(cmp, p).to_list()
+        ['phone exact']
+    """
+    return score(comparisons, params, records, reasons=True)["match_reason"]
+
+
+def _field_weights(
+    comparisons: pl.DataFrame, params: FSParams, records: pl.DataFrame | None, f: str
+) -> np.ndarray:
+    """Per pair, field ``f``'s weight (level weight, plus the term-frequency adjustment)."""
+    g = comparisons[f"g_{f}"].to_numpy().astype(np.int64)
+    w = np.append(np.asarray(params.weights()[f], dtype=np.float64), 0.0)  # index -1 → 0.0
+    out = w[g]
+    if records is not None and f in params.tf_levels:
+        out = out + _tf_adjustment(comparisons, params, records, f, params.tf_levels[f])
+    return out
+
+
+def _reason_series(
+    comparisons: pl.DataFrame,
+    params: FSParams,
+    fields: list[str],
+    per_field: dict[str, np.ndarray],
+) -> pl.Series:
     n = comparisons.height
     wmat = np.zeros((n, len(fields)), dtype=np.float64)
     lab = np.zeros((n, len(fields)), dtype=np.int64)  # global label id; 0 = none
     label_text: list[str] = [""]
     for j, f in enumerate(fields):
         g = comparisons[f"g_{f}"].to_numpy().astype(np.int64)
-        w = np.append(np.asarray(weights[f], dtype=np.float64), 0.0)  # index -1 → 0.0
-        wmat[:, j] = w[g]
+        wmat[:, j] = per_field[f]
         base = len(label_text) - 1
         label_text.extend(f"{f} {t}" for t in params.levels[f])
         lab[:, j] = np.where(g >= 0, base + 1 + g, 0)
-    if records is not None:
-        for f, levels in params.tf_levels.items():
-            if f in fields:
-                wmat[:, fields.index(f)] += _tf_adjustment(comparisons, params, records, f, levels)
-        _cap_by_full_name(comparisons, params, records, wmat, fields)
-    total = params.prior_weight() + wmat.sum(axis=1)
-    prob = 1.0 / (1.0 + np.exp2(-np.clip(total, -1000, 1000)))
-    reason = _reasons(wmat, lab, label_text)
-    return pl.DataFrame(
-        {
-            "rid_l": comparisons["rid_l"],
-            "rid_r": comparisons["rid_r"],
-            "match_weight": total,
-            "match_probability": prob,
-            "match_reason": reason,
-        }
-    )
+    return _reasons(wmat, lab, label_text).alias("match_reason")
 
 
 def _tf_adjustment(
@@ -390,9 +494,8 @@ def _cap_by_full_name(
     comparisons: pl.DataFrame,
     params: FSParams,
     records: pl.DataFrame,
-    wmat: np.ndarray,
-    fields: list[str],
-) -> None:
+    per_field: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
     """Cap the evidence of a name exact in every part at what the full name's frequency says.
 
     The three parts are weighed as independent, each by how rare it is; but a full name is
@@ -400,13 +503,12 @@ def _cap_by_full_name(
     one rare full name. When surname, middle and given name are all exact, their summed
     weight may not exceed ``Σ log2 m(exact part) - log2 tf(full name)``, the weight the full
     name's own share of the records gives; the excess is taken off each part in proportion.
-    Changes ``wmat`` in place.
     """
-    if not set(_NAME_PARTS) <= set(fields) or "name_tone_key" not in records.columns:
-        return
+    if not set(_NAME_PARTS) <= set(per_field) or "name_tone_key" not in records.columns:
+        return per_field
     exact = {p: int(next(iter(params.tf_levels.get(p, {"-9": ""})))) for p in _NAME_PARTS}
     if -9 in exact.values():
-        return
+        return per_field
     g = {p: comparisons[f"g_{p}"].to_numpy() for p in _NAME_PARTS}
     rows = np.flatnonzero(
         (g["surname"] == exact["surname"])
@@ -414,19 +516,23 @@ def _cap_by_full_name(
         & ((g["middle"] == exact["middle"]) | (g["middle"] == -1))
     )
     if rows.size == 0:
-        return
+        return per_field
     tf = _pair_tf(comparisons, records, "name_tone_key", rows)
     log_m = {p: math.log2(max(params.m[p][exact[p]], _EPS)) for p in _NAME_PARTS}
-    cap = (
-        log_m["surname"] + log_m["given"] + np.where(g["middle"][rows] == -1, 0.0, log_m["middle"])
-    )
+    middle = np.where(g["middle"][rows] == -1, 0.0, log_m["middle"])
+    cap = log_m["surname"] + log_m["given"] + middle
     cap = cap - np.log2(np.where(np.isfinite(tf) & (tf > 0), tf, 1.0))
-    cols = np.asarray([fields.index(p) for p in _NAME_PARTS], dtype=np.int64)
-    parts = wmat[np.ix_(rows, cols)]
+    parts = np.stack([per_field[p][rows] for p in _NAME_PARTS], axis=1)
     total = parts.sum(axis=1)
     excess = np.where(np.isfinite(tf) & (total > cap) & (total > 0), total - cap, 0.0)
     share = np.divide(parts, total[:, None], out=np.zeros_like(parts), where=total[:, None] > 0)
-    wmat[np.ix_(rows, cols)] = parts - share * excess[:, None]
+    capped = parts - share * excess[:, None]
+    out = dict(per_field)
+    for j, p in enumerate(_NAME_PARTS):
+        column = per_field[p].copy()
+        column[rows] = capped[:, j]
+        out[p] = column
+    return out
 
 
 def _pair_tf(

@@ -1,9 +1,16 @@
 """Resolve stage: standardised records of every source → one ``person_id`` per person.
 
-Steps (one module each): records frame → blocking (candidate pairs) → comparisons →
-Fellegi–Sunter parameters (u from random pairs, m by EM, never from ground truth) → scores →
-clusters (connected components, split where members conflict) → stable person ids →
-golden records. Linking across registers is the same clustering run on all sources together.
+Steps (one module each): records frame → blocking (candidate pairs, spilled to Parquet in
+partitions) → comparisons → Fellegi–Sunter parameters (u from random pairs, m by EM on the
+level patterns of every candidate, never from ground truth) → scores → clusters (connected
+components, split where members conflict) → stable person ids → golden records. Linking
+across registers is the same clustering run on all sources together.
+
+Memory: the candidates are never in memory at once. They are compared, then scored, one
+partition of about ``pairs_per_part`` pairs at a time (each a Parquet file in a work folder);
+EM needs only the counts of their level patterns, clustering only the pairs at or above the
+threshold (and, for a component too big to weigh every pair, that component's candidates,
+read back from the scored files). Partitioning changes memory, never the result.
 
 Example:
     >>> import datetime as dt
@@ -17,22 +24,44 @@ Example:
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Final
 
 import numpy as np
 import polars as pl
 
 from pipelines.config import ResolveConfig
-from pipelines.progress import Progress, silent
-from pipelines.resolve.blocking import blocking_stats, candidate_pairs
+from pipelines.progress import Progress, eta_reporter, silent
 from pipelines.resolve.cluster import clusters, person_ids
 from pipelines.resolve.compare import comparisons
 from pipelines.resolve.golden import golden_records
+from pipelines.resolve.pairs_store import PairStore, spill_candidates
 from pipelines.resolve.records import records_frame
-from pipelines.resolve.scoring import FSParams, fit, score
+from pipelines.resolve.scoring import (
+    FSParams,
+    fit,
+    level_patterns,
+    match_reasons,
+    score,
+    with_tf_columns,
+)
 
 __all__ = ["Resolution", "resolved"]
+
+WEIGH_CHUNK: Final = 1_000_000
+"""Record pairs weighed at a time when clustering checks a component's members."""
+
+_SCORED_SCHEMA: Final = pl.Schema(
+    {
+        "rid_l": pl.UInt32,
+        "rid_r": pl.UInt32,
+        "match_weight": pl.Float32,
+        "match_probability": pl.Float64,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -52,22 +81,27 @@ class Resolution:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def _record_scores(ids: pl.DataFrame, scored: pl.DataFrame, threshold: float) -> pl.DataFrame:
+def _record_scores(
+    ids: pl.DataFrame,
+    edges: pl.DataFrame,
+    records: pl.DataFrame,
+    params: FSParams | None,
+) -> pl.DataFrame:
     """Return ``rid, match_score, match_reason``: each record's strongest edge in its person.
 
-    The anchor of a person (the record its ``person_id`` is derived from) and a person's only
-    record score 1.
+    ``edges`` are the scored pairs at or above the threshold; only each record's best edge
+    gets a reason (the comparisons are redone for those pairs alone). The anchor of a person
+    (the record its ``person_id`` is derived from) and a person's only record score 1.
     """
     person = ids.select("rid", "person_id")
-    edges = (
-        scored.filter(pl.col("match_probability") >= threshold)
-        .join(person.rename({"rid": "rid_l", "person_id": "p_l"}), on="rid_l")
+    inside = (
+        edges.join(person.rename({"rid": "rid_l", "person_id": "p_l"}), on="rid_l")
         .join(person.rename({"rid": "rid_r", "person_id": "p_r"}), on="rid_r")
         .filter(pl.col("p_l") == pl.col("p_r"))
     )
     ends = pl.concat(
         [
-            edges.select(pl.col(end).alias("rid"), "match_probability", "match_reason")
+            inside.select(pl.col(end).alias("rid"), "match_probability", "rid_l", "rid_r")
             for end in ("rid_l", "rid_r")
         ]
     )
@@ -76,8 +110,16 @@ def _record_scores(ids: pl.DataFrame, scored: pl.DataFrame, threshold: float) ->
         .group_by("rid", maintain_order=True)
         .first()
     )
+    if params is not None and best.height:
+        pairs = best.select("rid_l", "rid_r").unique()
+        why = pairs.with_columns(
+            match_reasons(comparisons(records, pairs), params, records).alias("match_reason")
+        )
+        best = best.join(why, on=["rid_l", "rid_r"], how="left")
+    else:
+        best = best.with_columns(pl.lit(None, dtype=pl.String).alias("match_reason"))
     return (
-        ids.join(best, on="rid", how="left")
+        ids.join(best.select("rid", "match_probability", "match_reason"), on="rid", how="left")
         .with_columns(
             pl.when(pl.col("anchor"))
             .then(pl.lit(1.0))
@@ -95,44 +137,109 @@ def _record_scores(ids: pl.DataFrame, scored: pl.DataFrame, threshold: float) ->
     )
 
 
+def _compared_parts(
+    records: pl.DataFrame, store: PairStore, folder: Path, report: Callable[[int, int], None]
+) -> pl.DataFrame:
+    """Compare every partition of candidates, write each to ``folder``; return level patterns."""
+    patterns = []
+    for p in range(store.partitions):
+        cmp = comparisons(records, store.part(p).select("rid_l", "rid_r"))
+        cmp.write_parquet(folder / f"compared-{p:05d}.parquet")
+        patterns.append(level_patterns(cmp))
+        report(p + 1, store.partitions)
+    return level_patterns(pl.concat(patterns))
+
+
+def _scored_parts(
+    records: pl.DataFrame,
+    params: FSParams,
+    partitions: int,
+    folder: Path,
+    report: Callable[[int, int], None],
+) -> list[Path]:
+    """Score every compared partition (no reasons), replace it by its scores; return the files."""
+    files = []
+    for p in range(partitions):
+        compared = folder / f"compared-{p:05d}.parquet"
+        scored = score(pl.read_parquet(compared), params, records, reasons=False)
+        target = folder / f"scored-{p:05d}.parquet"
+        scored.cast(_SCORED_SCHEMA).write_parquet(target)
+        compared.unlink()
+        files.append(target)
+        report(p + 1, partitions)
+    return files
+
+
+def _weigher(records: pl.DataFrame, params: FSParams) -> Callable[[pl.DataFrame], np.ndarray]:
+    """Return the evidence in bits (no prior) of any record pairs, by the fitted model."""
+
+    def weigh(pairs: pl.DataFrame) -> np.ndarray:
+        out = np.empty(pairs.height, dtype=np.float64)
+        for start in range(0, pairs.height, WEIGH_CHUNK):
+            chunk = pairs.slice(start, WEIGH_CHUNK)
+            weights = score(comparisons(records, chunk), params, records, reasons=False)
+            out[start : start + chunk.height] = weights["match_weight"].to_numpy()
+        return out - params.prior_weight()
+
+    return weigh
+
+
 def resolved(
-    frames: dict[str, pl.DataFrame], cfg: ResolveConfig, progress: Progress | None = None
+    frames: dict[str, pl.DataFrame],
+    cfg: ResolveConfig,
+    progress: Progress | None = None,
+    *,
+    work: Path | None = None,
 ) -> Resolution:
-    """Return the persons found in the standardised ``frames`` (source name → frame)."""
+    """Return the persons found in the standardised ``frames`` (source name → frame).
+
+    ``work`` is a folder for the candidate pairs and their scores (a temporary folder when
+    not given; what is written there is removed before returning).
+    """
     progress = progress or silent()
+    with tempfile.TemporaryDirectory(prefix="dancu-resolve-", dir=work) as folder:
+        return _resolved(frames, cfg, progress, Path(folder))
+
+
+def _resolved(
+    frames: dict[str, pl.DataFrame], cfg: ResolveConfig, progress: Progress, work: Path
+) -> Resolution:
     # records are numbered in (source, record_id) order, so that nothing downstream (random
     # pairs for u, tie-breaks) depends on the order of the input rows
     frames = {source: frame.sort("record_id") for source, frame in frames.items()}
     with progress.step("resolve: blocking") as detail:
-        records = records_frame(frames).collect()
-        pairs = candidate_pairs(records, max_block=cfg.max_block, window=cfg.window)
-        detail(f"{records.height} records, {pairs.height} candidate pairs")
+        records = with_tf_columns(records_frame(frames).collect())
+        store = spill_candidates(
+            records,
+            work / "pairs",
+            max_block=cfg.max_block,
+            window=cfg.window,
+            pairs_per_part=cfg.pairs_per_part,
+            progress=eta_reporter(progress, "blocking"),
+        )
+        detail(
+            f"{records.height} records, {store.n_pairs} candidate pairs "
+            f"({store.n_pairs / max(records.height, 1):.1f} per record, "
+            f"{store.partitions} partition(s))"
+        )
     params: FSParams | None = None
-    scored = pl.DataFrame(
-        schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32, "match_weight": pl.Float64,
-                "match_probability": pl.Float64, "match_reason": pl.String}
-    )  # fmt: skip
-    if pairs.height:  # nothing to learn or score without candidate pairs
+    scored: pl.LazyFrame = pl.LazyFrame(schema=_SCORED_SCHEMA)
+    if store.n_pairs:  # nothing to learn or score without candidate pairs
         with progress.step("resolve: compare and score"):
-            compared = comparisons(records, pairs)
+            patterns = _compared_parts(records, store, work, eta_reporter(progress, "compare"))
             params = fit(
                 records,
-                compared,
+                patterns,
                 n_u_pairs=cfg.u_sample_pairs,
                 seed=cfg.seed,
                 iterations=cfg.em_iterations,
             )
-            scored = score(compared, params, records)
+            files = _scored_parts(
+                records, params, store.partitions, work, eta_reporter(progress, "score")
+            )
+            scored = pl.scan_parquet(files)
     with progress.step("resolve: cluster") as detail:
-        weigh = None
-        if params is not None:
-            fitted = params
-
-            def weigh(pairs: pl.DataFrame) -> np.ndarray:
-                """Evidence in bits (no prior) of any record pairs, by the fitted model."""
-                weights = score(comparisons(records, pairs), fitted, records)["match_weight"]
-                return weights.to_numpy() - fitted.prior_weight()
-
+        weigh = _weigher(records, params) if params is not None else None
         clustered = clusters(
             records, scored, cfg.match_threshold, weigh=weigh, split_below=cfg.split_below
         )
@@ -147,8 +254,9 @@ def resolved(
         )
         n_persons = ids["person_id"].n_unique()
         detail(f"{n_persons} persons")
+    edges = scored.filter(pl.col("match_probability") >= cfg.match_threshold).collect()
     links = (
-        ids.join(_record_scores(ids, scored, cfg.match_threshold), on="rid")
+        ids.join(_record_scores(ids, edges, records, params), on="rid")
         .sort("rid")
         .select("source", "record_id", "person_id", "match_score", "match_reason")
     )
@@ -166,11 +274,14 @@ def resolved(
     persons = golden_records(assigned)
     stats = {
         "records": records.height,
-        "candidate_pairs": pairs.height,
-        "pairs_matched": scored.filter(pl.col("match_probability") >= cfg.match_threshold).height,
+        "candidate_pairs": store.n_pairs,
+        "candidate_pairs_per_record": round(store.n_pairs / max(records.height, 1), 2),
+        "pair_partitions": store.partitions,
+        "pairs_matched": edges.height,
         "persons": n_persons,
         "em_iterations": params.iterations if params else 0,
         "em_converged": params.converged if params else False,
-        "blocking": blocking_stats(records, max_block=cfg.max_block, window=cfg.window).to_dicts(),
+        "em_patterns": patterns.height if params else 0,
+        "blocking": store.stats,
     }
     return Resolution(links=links, persons=persons, params=params, stats=stats)
