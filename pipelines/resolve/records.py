@@ -36,11 +36,18 @@ from typing import Final, TypeVar
 
 import polars as pl
 
-from pipelines.resolve.names import name_key_columns, name_part_columns
-from pipelines.vn.names import name_key_folded, name_tokens_sorted_key
+from pipelines.resolve.names import name_part_columns
+from pipelines.vn.names import ORDER_SURNAMES, name_key_folded, token_keys
 from pipelines.vn.text import ascii_fold
 
-__all__ = ["BASE_COLUMNS", "RECORD_COLUMNS", "SOURCE_ORDER", "records_frame", "with_birth_parts"]
+__all__ = [
+    "BASE_COLUMNS",
+    "RECORD_COLUMNS",
+    "SOURCE_ORDER",
+    "name_keys",
+    "records_frame",
+    "with_birth_parts",
+]
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
@@ -191,20 +198,104 @@ def records_frame(frames: Mapping[str, pl.DataFrame | pl.LazyFrame]) -> pl.LazyF
     stacked = pl.concat([_source_part(s, frames[s]) for s in order], how="vertical")
     ids = ["personal_id", "legacy_id", "insurance_code", "phone", "household_id"]
     codes = ["province_code", "ward_code", "gender", "birth_date_precision", "record_id"]
-    return (
+    stacked = (
         stacked.with_row_index("rid")
         .with_columns(*[_blank_to_null(c) for c in ids + codes], _blank_to_null("full_name"))
         .pipe(with_birth_parts)
-        # full_name is canonical already (NFC, one tone style): its lowercase is the tone key
-        .with_columns(*name_key_columns(pl.col("full_name"), canonical=True))
+    )
+    return (
+        stacked.join(
+            name_keys(stacked.select("full_name")),
+            on="full_name",
+            how="left",
+            nulls_equal=False,
+            maintain_order="left",
+        )
         .with_columns(
-            name_tokens_sorted_key("full_name").alias("name_sorted"),
-            pl.col("name_phonetic").str.extract(r"^(\S+) ").alias("surname_key"),
-            *name_part_columns(pl.col("name_tone_key")),
             name_key_folded("father_name").alias("father_folded"),
             name_key_folded("mother_name").alias("mother_folded"),
+            pl.col("rid").cast(pl.UInt32),
         )
-        .with_columns(ascii_fold(pl.col("given_tone")).alias("given_key"))
-        .with_columns(pl.col("rid").cast(pl.UInt32))
         .select(RECORD_COLUMNS)
+    )
+
+
+def name_keys(names: pl.LazyFrame) -> pl.LazyFrame:
+    """Return the name keys of the records frame for each distinct ``full_name`` of ``names``.
+
+    Computed word by word (a province's names use a few thousand distinct words): each
+    distinct word is keyed once (:func:`~pipelines.vn.names.token_keys`), a name written
+    given-name first is put back in Vietnamese order (:func:`~pipelines.vn.names.vietnamese_order`),
+    and the keys are the words' keys joined; ``full_name`` is canonical already (NFC, one
+    tone style), so its lower case is the tone key. Same keys as the whole-name functions.
+
+    Example:
+        >>> keys = name_keys(pl.LazyFrame({"full_name": ["Ngọc Thắm Lê"]})).collect()
+        >>> keys.select("name_tone_key", "name_phonetic", "surname_key", "given_key").row(0)
+        ('lê ngọc thắm', 'ne ngot tham', 'ne', 'tham')
+    """
+    named = (
+        names.filter(pl.col("full_name").is_not_null())
+        .unique("full_name")
+        .with_row_index("_n")
+        .with_columns(pl.col("full_name").str.strip_chars().str.split(" ").alias("_w"))
+        .collect()  # read once: the steps below use it three times
+    )
+    words = (
+        named.select("_n", "full_name", "_w")
+        .explode("_w")
+        .with_columns(pl.int_range(pl.len()).over("_n").alias("_pos"))
+    )
+    vocab = words.select(pl.col("_w").unique()).with_columns(token_keys(pl.col("_w")))
+    words = words.join(vocab, on="_w", how="left", nulls_equal=True, maintain_order="left")
+    surnames = sorted(ORDER_SURNAMES)
+    known = pl.col("folded").drop_nulls()
+    ends = words.group_by("_n").agg(
+        pl.len().alias("_count"), known.first().alias("_first"), known.last().alias("_last")
+    )
+    western = (
+        (pl.col("_count") >= 2)
+        & ~pl.col("_first").is_in(surnames).fill_null(False)
+        & pl.col("_last").is_in(surnames).fill_null(False)
+    )
+    words = words.join(
+        ends.select("_n", "_count", western.alias("_western")), on="_n", maintain_order="left"
+    )
+    first_known = pl.col("folded").is_not_null() & (
+        pl.col("folded").is_not_null().cum_sum().over("_n") == 1
+    )
+    keyed = (
+        words.lazy()
+        .with_columns(
+            pl.when(pl.col("_western") & (pl.col("_pos") == pl.col("_count") - 1))
+            .then(0)
+            .when(pl.col("_western"))
+            .then(pl.col("_pos") + 1)
+            .otherwise(pl.col("_pos"))
+            .alias("_pos")
+        )
+        .sort("_n", "_pos")
+        .with_columns(
+            pl.when(first_known).then("phonetic_first").otherwise("phonetic").alias("phonetic")
+        )
+        .group_by("_n", maintain_order=True)
+        .agg(
+            pl.col("full_name").first(),
+            pl.col("tone").str.join(" ").alias("name_tone_key"),
+            pl.col("folded").drop_nulls().str.join(" ").alias("name_folded"),
+            pl.col("phonetic").drop_nulls().str.join(" ").alias("name_phonetic"),
+            pl.col("folded").drop_nulls().sort().str.join(" ").alias("name_sorted"),
+            pl.when(pl.col("phonetic").drop_nulls().len() >= 2)
+            .then(pl.col("phonetic").drop_nulls().first())
+            .alias("surname_key"),
+        )
+        .with_columns(
+            pl.when(pl.col(c).str.len_bytes() > 0).then(pl.col(c)).alias(c)
+            for c in ("name_tone_key", "name_folded", "name_phonetic", "name_sorted")
+        )
+    )
+    return (
+        keyed.with_columns(*name_part_columns(pl.col("name_tone_key")))
+        .with_columns(ascii_fold(pl.col("given_tone")).alias("given_key"))
+        .drop("_n")
     )

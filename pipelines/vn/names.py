@@ -27,6 +27,7 @@ __all__ = [
     "name_key_toneless_style",
     "name_tokens_sorted_key",
     "surname",
+    "token_keys",
     "vietnamese_order",
 ]
 
@@ -226,3 +227,29 @@ def _vietnamese_order(e: pl.Expr) -> pl.Expr:
         .then(rotated.list.join(" "))
         .otherwise(e.str.strip_chars())
     )
+
+
+def token_keys(tokens: pl.Expr) -> list[pl.Expr]:
+    """Keys of single name tokens (words), for names keyed one distinct word at a time.
+
+    Returns ``tone`` (lower case), ``folded``, ``phonetic`` (as a middle or given name) and
+    ``phonetic_first`` (as a surname: Hoàng≡Huỳnh, Vũ≡Võ). Every rule of
+    :func:`name_key_phonetic` and :func:`name_key_folded` is word by word, so a name's keys
+    are its words' keys joined by spaces (a word that folds to nothing is dropped).
+
+    Example:
+        >>> import polars as pl
+        >>> df = pl.DataFrame({"w": ["Huỳnh", "Vy"]})
+        >>> df.select(token_keys(pl.col("w"))).rows()
+        [('huỳnh', 'huynh', 'huynh', 'hoan'), ('vy', 'vy', 'zi', 'zi')]
+    """
+    first = _phonetic(tokens)
+    rest = _folded(tokens)
+    for pattern, repl in _PHONETIC_RULES:
+        rest = rest.str.replace_all(pattern, repl)
+    return [
+        tokens.str.to_lowercase().alias("tone"),
+        _folded(tokens).alias("folded"),
+        rest.alias("phonetic"),
+        first.alias("phonetic_first"),
+    ]
