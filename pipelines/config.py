@@ -177,9 +177,9 @@ class ResolveConfig:
     """Random record pairs used to estimate the u probabilities."""
     seed: int = 42
     """Seed of the random pairs (same seed, same parameters, same ids)."""
-    pairs_per_part: int = 5_000_000
+    pairs_per_part: int = 0
     """Candidate pairs are compared and scored in partitions of about this many (memory, not
-    results: any partitioning gives the same persons)."""
+    results: any partitioning gives the same persons); 0: from ``[run] memory_gb``."""
 
 
 @dataclass(frozen=True)
@@ -273,6 +273,17 @@ class GateConfig:
 
 
 @dataclass(frozen=True)
+class RunConfig:
+    """How a run uses the machine (memory only: the results never depend on these)."""
+
+    memory_gb: float = 0.0
+    """Memory the run may use, in GB; 0: 70 % of the machine's memory. Sets the rows
+    standardised at a time and the candidate pairs scored at a time."""
+    batch_rows: int = 0
+    """Rows of a register standardised and validated at a time; 0: from ``memory_gb``."""
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings of dancu, one section per command."""
 
@@ -281,6 +292,7 @@ class Config:
     resolve: ResolveConfig = field(default_factory=ResolveConfig)
     email: EmailConfig = field(default_factory=EmailConfig)
     gate: GateConfig = field(default_factory=GateConfig)
+    run: RunConfig = field(default_factory=RunConfig)
     source: Path | None = None
     """The TOML file the settings came from, if any."""
 
@@ -488,6 +500,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
         sections = {"generate": GenerateConfig, "clean": CleanConfig, "resolve": ResolveConfig}
         sections["email"] = EmailConfig
         sections["gate"] = GateConfig
+        sections["run"] = RunConfig
         for name, table in raw.items():
             if name not in sections:
                 raise ConfigError(

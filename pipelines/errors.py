@@ -6,6 +6,7 @@ __all__ = [
     "ContractError",
     "DancuError",
     "InputError",
+    "MemoryBudgetError",
     "OutputError",
     "OutputFolderError",
     "RunLockedError",
@@ -31,6 +32,10 @@ class InputError(DancuError):
 
 class OutputError(DancuError):
     """The outputs could not be written, or the run's row accounting does not reconcile."""
+
+
+class MemoryBudgetError(DancuError):
+    """The run cannot stay within ``[run] memory_gb``: said at the start, before any work."""
 
 
 class OutputFolderError(DancuError):

@@ -13,43 +13,38 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import pandera.polars as pa
 import polars as pl
 
+from pipelines.budget import check_budget, estimated_rows, run_budget
 from pipelines.config import Config
 from pipelines.contracts import LINKS_SCHEMA, empty_findings, empty_tally
-from pipelines.errors import ContractError, OutputError
-from pipelines.ingest import empty_quarantine, ingest, map_headers
-from pipelines.io import atomic_output, find_inputs, read_source, write_json, write_parquet
+from pipelines.errors import OutputError
+from pipelines.ingest import empty_quarantine
+from pipelines.io import atomic_output, find_inputs, write_json, write_parquet
 from pipelines.io.guard import replacing
 from pipelines.io.outdir import scratch_folder
 from pipelines.manifest import (
-    InputInfo,
     StageRecord,
-    accounting,
     build_manifest,
     package_versions,
     run_id_for,
 )
-from pipelines.privacy import schema_errors_summary
 from pipelines.progress import Progress
 from pipelines.reconcile import reconciled_with_tally
 from pipelines.report.history import load_history, previous_scorecard, write_history
 from pipelines.report.render import write_reports
 from pipelines.report.worklist import write_worklists
-from pipelines.resolve.golden import golden_records
+from pipelines.resolve.golden import GOLDEN_INPUTS, golden_records
 from pipelines.resolve.link_findings import link_findings, link_tally
 from pipelines.resolve.stage import resolved
 from pipelines.rules import DIMENSIONS
 from pipelines.score import record_index, scorecard, with_change
-from pipelines.standardise import standardised
-from pipelines.validate import validated_with_tally
+from pipelines.sources import processed_source
 from pipelines.vn.admin_units import current_provinces
-from schemas.raw import RAW_MODELS
 
 __all__ = ["LINKS_SCHEMA", "RunResult", "run_clean"]
 
@@ -78,90 +73,21 @@ class RunResult:
         return self.out / "reports" / "scorecard.html"
 
 
-@dataclass(frozen=True)
-class _SourceOutput:
-    kept: pl.DataFrame
-    quarantine: pl.DataFrame
-    findings: pl.DataFrame
-    tally: pl.DataFrame
-    info: InputInfo
-    stages: list[StageRecord]
-    counts: dict[str, Any]
+CORE_COLUMNS: tuple[str, ...] = (
+    *GOLDEN_INPUTS,
+    "legacy_id",
+    "insurance_code",
+    "household_id",
+    "last_paid_on",
+)
+"""Columns of the clean registers that reconciliation, link findings and the scorecard read."""
 
 
-def _standardise_source(
-    kept: pl.DataFrame, source: str, cfg: Config, progress: Progress
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, list[StageRecord]]:
-    """Standardise and validate the kept rows of one source.
-
-    Returns ``(clean, findings, tally, stages)``.
-    """
-    as_of = cfg.run_as_of()
-    stale_before = as_of - dt.timedelta(days=cfg.clean.stale_after_days)
-    convention = getattr(cfg.clean.gender_numeric, source)
-    try:
-        RAW_MODELS[source].validate(kept, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        summary = schema_errors_summary(exc)
-        raise ContractError(f"ingested {source} breaks the raw contract:\n{summary}") from None
-    with progress.step(f"standardise {source}"):
-        start = time.perf_counter()
-        std = standardised(kept.lazy(), source, as_of, convention).collect()
-        std_seconds = time.perf_counter() - start
-    with progress.step(f"validate {source}") as detail:
-        start = time.perf_counter()
-        clean, findings, tally = validated_with_tally(std, source, stale_before)
-        val_seconds = time.perf_counter() - start
-        detail(f"{findings.height} findings on {findings['record_id'].n_unique()} records")
-    rows = kept.height
-    stages = [
-        StageRecord("standardise", source, rows, std.height, 0, round(std_seconds, 3)),
-        StageRecord("validate", source, rows, clean.height, 0, round(val_seconds, 3)),
-    ]
-    clean = clean.with_columns(pl.lit(None, dtype=pl.String).alias("person_id"))
-    return clean, findings, tally, stages
-
-
-def _ingest_source(source: str, path: Path, cfg: Config, progress: Progress) -> _SourceOutput:
-    """Read, ingest, standardise and validate one source; only counts reach the progress."""
-    with progress.step(f"ingest {source}") as detail:
-        start = time.perf_counter()
-        table = read_source(source, path, cfg.clean.sheet)
-        read_seconds = time.perf_counter() - start
-        rows_in = table.frame.height
-        headers = map_headers(table.frame.columns, source, path.name)
-        start = time.perf_counter()
-        result = ingest(table.frame.lazy(), headers, path.name)
-        kept, quarantine = pl.collect_all([result.kept, result.quarantine])
-        ingest_seconds = time.perf_counter() - start
-        rows_quarantined = quarantine["source_row"].n_unique()
-        counts = accounting(rows_in, kept.height, rows_quarantined)
-        detail(
-            f"{rows_in} rows: {kept.height} kept, {rows_quarantined} set aside "
-            f"({quarantine.height} reasons); {len(headers.extra)} extra columns"
-        )
-    clean, findings, tally, more = _standardise_source(kept, source, cfg, progress)
-    info = InputInfo(
-        source=source,
-        path=str(path),
-        format=table.format,
-        sha256=table.sha256,
-        rows=rows_in,
-        columns=dict(headers.rename),
-        extra_columns=list(headers.extra),
-        encoding=table.encoding,
-        layout=table.layout,
+def _with_person(scan: pl.LazyFrame, person: pl.DataFrame) -> pl.LazyFrame:
+    """Return ``scan`` with its ``person_id`` from resolution, rows in their order."""
+    return scan.drop("person_id", strict=False).join(
+        person.lazy(), on=["source", "record_id"], how="left", maintain_order="left"
     )
-    stages = [
-        StageRecord("read", source, rows_in, rows_in, 0, round(read_seconds, 3)),
-        StageRecord(
-            "ingest", source, rows_in, kept.height, rows_quarantined, round(ingest_seconds, 3)
-        ),
-        *more,
-    ]
-    if clean.height != kept.height:
-        raise OutputError(f"{source}: standardise changed the row count")
-    return _SourceOutput(clean, quarantine, findings, tally, info, stages, counts)
 
 
 def _finding_counts(findings: pl.DataFrame) -> dict[str, int]:
@@ -234,8 +160,17 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, scratch: P
     inputs = find_inputs(raw)
     progress.info(f"{len(inputs)} input file(s): {', '.join(inputs)}")
 
+    budget = run_budget(cfg.run, cfg.resolve)
+    rows_guess = sum(estimated_rows(path) for path in inputs.values())
+    progress.info(
+        f"memory budget {budget.memory_gb:.1f} GB: {budget.batch_rows:,} rows standardised "
+        f"at a time, {budget.pairs_per_part:,} candidate pairs scored at a time"
+    )
+    check_budget(budget, rows_guess, str(raw))
+
     results = {
-        source: _ingest_source(source, path, cfg, progress) for source, path in inputs.items()
+        source: processed_source(source, path, cfg, progress, scratch, batch_rows=budget.batch_rows)
+        for source, path in inputs.items()
     }
     counts = {source: r.counts for source, r in results.items()}
     _check_accounting(counts)
@@ -245,10 +180,11 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, scratch: P
     quarantine = pl.concat(
         [empty_quarantine(), *(r.quarantine for r in results.values())], how="vertical"
     )
-    frames = {source: r.kept for source, r in results.items()}
-    kept_rows = sum(f.height for f in frames.values())
+    kept_rows = sum(r.rows for r in results.values())
     start = time.perf_counter()
-    resolution = resolved(frames, cfg.resolve, progress, work=scratch) if kept_rows else None
+    resolve_cfg = replace(cfg.resolve, pairs_per_part=budget.pairs_per_part)
+    scans = {source: r.scan() for source, r in results.items()}
+    resolution = resolved(scans, resolve_cfg, progress, work=scratch) if kept_rows else None
     resolve_stage = StageRecord(
         "resolve", "all", kept_rows, kept_rows, 0, round(time.perf_counter() - start, 3)
     )
@@ -264,17 +200,19 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, scratch: P
     if links.height != kept_rows:
         raise OutputError(f"resolution linked {links.height} records of {kept_rows}")
     person = links.select("source", "record_id", "person_id")
+    # what reconciliation, link findings and the scorecard read: a projection, not the registers
     frames = {
-        source: frame.drop("person_id").join(
-            person, on=["source", "record_id"], how="left", maintain_order="left"
-        )
-        for source, frame in frames.items()
+        source: _with_person(
+            scan.select(c for c in CORE_COLUMNS if c in scan.collect_schema().names()), person
+        ).collect()
+        for source, scan in scans.items()
     }
     findings = (
-        pl.concat([empty_findings(), *(r.findings for r in results.values())])
+        pl.concat([empty_findings().lazy(), *(r.scan_findings() for r in results.values())])
         .drop("person_id")
-        .join(person, on=["source", "record_id"], how="left", maintain_order="left")
+        .join(person.lazy(), on=["source", "record_id"], how="left", maintain_order="left")
         .select(empty_findings().columns)
+        .collect()
     )
     start = time.perf_counter()
     with progress.step("reconcile registers") as detail:
@@ -300,9 +238,10 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, scratch: P
     outputs: dict[str, int] = {}
     with atomic_output(out, run_id, "clean", progress.info) as tmp:
         with progress.step("write outputs"):
-            for source, frame in frames.items():
-                kept = frame.rename({"_row": "source_row"})
+            for source, scan in scans.items():  # one register in memory at a time
+                kept = _with_person(scan, person).rename({"_row": "source_row"}).collect()
                 outputs[f"{source}.parquet"] = write_parquet(kept, tmp / f"{source}.parquet")
+                del kept
             outputs["links.parquet"] = write_parquet(links, tmp / "links.parquet")
             outputs["persons.parquet"] = write_parquet(persons, tmp / "persons.parquet")
             outputs["quarantine.parquet"] = write_parquet(quarantine, tmp / "quarantine.parquet")

@@ -67,10 +67,10 @@ def clean(raw: Path, out: Path, *extra: str) -> tuple[int, str]:
 def test_a_broken_stage_contract_shows_counts_not_values(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipelines.run as run_module
+    import pipelines.sources as sources_module
     from pipelines.ingest import IngestResult
 
-    real = run_module.ingest
+    real = sources_module.ingest
 
     def leaky(raw: pl.LazyFrame, headers: Any, name: str) -> IngestResult:
         """A dancu bug: ingest forgets to set unusable rows and duplicates aside."""
@@ -86,7 +86,7 @@ def test_a_broken_stage_contract_shows_counts_not_values(
         )
         return IngestResult(kept=every.select(names), quarantine=res.quarantine.head(0))
 
-    monkeypatch.setattr(run_module, "ingest", leaky)
+    monkeypatch.setattr(sources_module, "ingest", leaky)
     # R1 twice (the raw contract wants unique ids) and a row with neither name nor ID
     raw = raw_with(tmp_path, PERSON + f"R1,{NAME},{PID},{PHONE},09/07/1990\nR9,,,{PHONE},\n")
     code, output = clean(raw, tmp_path / "out", "--debug")

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 import pipelines.run as run_module
+import pipelines.sources as sources_module
 from pipelines.config import CleanConfig, Config
 from pipelines.errors import InputError, OutputError, OutputFolderError
 from pipelines.progress import Progress, silent
@@ -247,8 +248,8 @@ def test_a_file_dancu_did_not_write_stops_the_run_and_stays(
 def test_accounting_mismatch_raises_output_error(
     tmp_path: Path, raw: Path, cfg: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = run_module.accounting
-    monkeypatch.setattr(run_module, "accounting", lambda i, k, q: real(i + 1, k, q))
+    real = sources_module.accounting
+    monkeypatch.setattr(sources_module, "accounting", lambda i, k, q: real(i + 1, k, q))
     with pytest.raises(OutputError, match="does not reconcile"):
         run_clean(raw, tmp_path / "clean", cfg, silent())
     assert not (tmp_path / "clean").exists()

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import polars as pl
 
-__all__ = ["GOLDEN_COLUMNS", "SOURCE_PRIORITY", "golden_records"]
+__all__ = ["GOLDEN_COLUMNS", "GOLDEN_INPUTS", "SOURCE_PRIORITY", "golden_records"]
 
 SOURCE_PRIORITY = {"residents": 0, "civil_events": 1, "insurance": 2}
 """Lower wins: the population register is the reference."""
@@ -49,6 +49,19 @@ GOLDEN_COLUMNS = [
 """Columns of ``persons.parquet`` (DESIGN §5)."""
 
 _FIELDS = ["personal_id", "full_name", "gender", "province_code", "ward_code", "phone"]
+GOLDEN_INPUTS: tuple[str, ...] = (
+    "source",
+    "record_id",
+    *_FIELDS,
+    "birth_date",
+    "birth_date_precision",
+    "updated_at",
+    "status",
+    "death_date",
+    "event_type",
+    "event_date",
+)
+"""Columns of the standardised records :func:`golden_records` reads (besides ``person_id``)."""
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
 

@@ -25,7 +25,7 @@ Example:
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -33,11 +33,12 @@ from typing import Any, Final
 import numpy as np
 import polars as pl
 
-from pipelines.config import ResolveConfig
+from pipelines.budget import run_budget
+from pipelines.config import ResolveConfig, RunConfig
 from pipelines.progress import Progress, eta_reporter, silent
 from pipelines.resolve.cluster import clusters, person_ids
 from pipelines.resolve.compare import comparisons
-from pipelines.resolve.golden import golden_records
+from pipelines.resolve.golden import GOLDEN_INPUTS, golden_records
 from pipelines.resolve.pairs_store import PairStore, spill_candidates
 from pipelines.resolve.records import records_frame
 from pipelines.resolve.scoring import (
@@ -185,7 +186,7 @@ def _weigher(records: pl.DataFrame, params: FSParams) -> Callable[[pl.DataFrame]
 
 
 def resolved(
-    frames: dict[str, pl.DataFrame],
+    frames: Mapping[str, pl.DataFrame | pl.LazyFrame],
     cfg: ResolveConfig,
     progress: Progress | None = None,
     *,
@@ -202,11 +203,14 @@ def resolved(
 
 
 def _resolved(
-    frames: dict[str, pl.DataFrame], cfg: ResolveConfig, progress: Progress, work: Path
+    sources: Mapping[str, pl.DataFrame | pl.LazyFrame],
+    cfg: ResolveConfig,
+    progress: Progress,
+    work: Path,
 ) -> Resolution:
     # records are numbered in (source, record_id) order, so that nothing downstream (random
     # pairs for u, tie-breaks) depends on the order of the input rows
-    frames = {source: frame.sort("record_id") for source, frame in frames.items()}
+    frames = {source: frame.lazy().sort("record_id") for source, frame in sources.items()}
     with progress.step("resolve: blocking") as detail:
         records = with_tf_columns(records_frame(frames).collect())
         store = spill_candidates(
@@ -214,7 +218,7 @@ def _resolved(
             work / "pairs",
             max_block=cfg.max_block,
             window=cfg.window,
-            pairs_per_part=cfg.pairs_per_part,
+            pairs_per_part=run_budget(RunConfig(), cfg).pairs_per_part,
             progress=eta_reporter(progress, "blocking"),
         )
         detail(
@@ -260,18 +264,18 @@ def _resolved(
         .sort("rid")
         .select("source", "record_id", "person_id", "match_score", "match_reason")
     )
+    person = links.select("source", "record_id", "person_id").lazy()
     assigned = pl.concat(
         [
-            frame.select(pl.exclude("person_id")).join(
-                links.select("source", "record_id", "person_id"),
-                on=["source", "record_id"],
-                how="left",
+            frame.select(c for c in GOLDEN_INPUTS if c in frame.collect_schema().names()).join(
+                person, on=["source", "record_id"], how="left"
             )
             for frame in frames.values()
         ],
         how="diagonal_relaxed",
-    )
+    ).collect()
     persons = golden_records(assigned)
+    del assigned
     stats = {
         "records": records.height,
         "candidate_pairs": store.n_pairs,
