@@ -228,7 +228,7 @@ def _pair_frame(pairs: pl.DataFrame | None) -> pl.DataFrame:
 
 
 def _within(pairs: pl.DataFrame, labels: pl.DataFrame) -> pl.DataFrame:
-    """The ``pairs`` whose two records carry the same label in ``labels`` (``rid, cluster``)."""
+    """Return the ``pairs`` whose records carry the same label in ``labels`` (``rid, cluster``)."""
     lab = labels.select("rid", "cluster")
     return (
         pairs.join(lab.rename({"rid": "rid_l", "cluster": "c_l"}), on="rid_l")

@@ -109,7 +109,7 @@ def empty_events() -> pl.DataFrame:
 
 
 def _salted_id(anchor: str, salt: int) -> str:
-    """A content-derived id for ``anchor`` whose plain id is taken (``salt`` = 1, 2, …)."""
+    """Return a content-derived id for ``anchor`` when its plain id is taken (salt 1, 2…)."""
     digest = hashlib.sha256(f"{anchor}\x1f#{salt}".encode()).hexdigest()
     return "P" + digest[:_HEX].upper()
 
@@ -184,7 +184,7 @@ def _new_ids(new: pl.DataFrame, taken: pl.Series) -> pl.DataFrame:
 
 
 def _previous(previous: pl.DataFrame) -> pl.DataFrame:
-    """The previous links as ``source, record_id, prev_id, prev_since`` (one row per record)."""
+    """Return the previous links as ``source, record_id, prev_id, prev_since``, one per record."""
     since = (
         pl.col("person_since").cast(pl.Date)
         if "person_since" in previous.columns

@@ -1,4 +1,4 @@
-"""Stewards' decisions as clustering constraints: must-links join, cannot-links are never crossed."""
+"""Stewards' decisions as clustering constraints: must-links join, cannot-links never crossed."""
 
 from __future__ import annotations
 

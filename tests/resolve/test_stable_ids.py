@@ -191,9 +191,9 @@ def test_property_every_id_change_has_an_event(before: list[int], after: list[in
     per_cluster = cur.join(res.ids, on="rid").group_by("cluster").agg(pl.col("person_id").unique())
     assert all(len(v) == 1 for v in per_cluster["person_id"].to_list())
     assert per_cluster["person_id"].list.first().n_unique() == per_cluster.height
-    links_of_events = {
-        (p, o) for _, p, o, _ in events(res) if o is not None
-    } | {(o, p) for _, p, o, _ in events(res) if o is not None}
+    links_of_events = {(p, o) for _, p, o, _ in events(res) if o is not None} | {
+        (o, p) for _, p, o, _ in events(res) if o is not None
+    }
     for rec, pid in now.items():
         if rec in was and was[rec] != pid:
             assert (was[rec], pid) in links_of_events
