@@ -12,11 +12,12 @@ Example:
     ...     "birth_date": [dt.date(1990, 3, 5)] * 2})
     >>> res = resolved({"residents": frame}, ResolveConfig(u_sample_pairs=100))
     >>> res.links.columns
-    ['source', 'record_id', 'person_id', 'match_score', 'match_reason']
+    ['source', 'record_id', 'person_id', 'match_score', 'match_reason', 'person_since']
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,11 +27,18 @@ import polars as pl
 from pipelines.config import ResolveConfig
 from pipelines.progress import Progress, silent
 from pipelines.resolve.blocking import blocking_stats, candidate_pairs
-from pipelines.resolve.cluster import clusters, person_ids
+from pipelines.resolve.cluster import clusters
 from pipelines.resolve.compare import comparisons
 from pipelines.resolve.golden import golden_records
 from pipelines.resolve.records import records_frame
 from pipelines.resolve.scoring import FSParams, fit, score
+from pipelines.resolve.stable_ids import StableIds, empty_events, stable_person_ids
+from pipelines.resolve.week import (
+    REVIEW_SCHEMA,
+    Constraints,
+    decision_constraints,
+    pairs_for_review,
+)
 
 __all__ = ["Resolution", "resolved"]
 
@@ -50,6 +58,12 @@ class Resolution:
     persons: pl.DataFrame
     params: FSParams | None
     stats: dict[str, Any] = field(default_factory=dict)
+    events: pl.DataFrame = field(default_factory=empty_events)
+    """Person id changes since the previous run (``person_events.parquet``)."""
+    review: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REVIEW_SCHEMA))
+    """Pairs open for review and decided pairs (``review_pairs.parquet``)."""
+    decisions: dict[str, int] = field(default_factory=dict)
+    """Stored pair decisions: applied, no longer applying."""
 
 
 def _record_scores(ids: pl.DataFrame, scored: pl.DataFrame, threshold: float) -> pl.DataFrame:
@@ -96,9 +110,23 @@ def _record_scores(ids: pl.DataFrame, scored: pl.DataFrame, threshold: float) ->
 
 
 def resolved(
-    frames: dict[str, pl.DataFrame], cfg: ResolveConfig, progress: Progress | None = None
+    frames: dict[str, pl.DataFrame],
+    cfg: ResolveConfig,
+    progress: Progress | None = None,
+    *,
+    previous: pl.DataFrame | None = None,
+    decisions: pl.DataFrame | None = None,
+    issued: pl.Series | None = None,
+    run_id: str = "",
+    as_of: dt.date | None = None,
 ) -> Resolution:
-    """Return the persons found in the standardised ``frames`` (source name → frame)."""
+    """Return the persons found in the standardised ``frames`` (source name → frame).
+
+    ``previous``: the previous run's links, whose person ids are carried forward
+    (:mod:`pipelines.resolve.stable_ids`; ``issued``: ids retired earlier, never given
+    again); ``decisions``: the stewards' stored pair decisions (``decisions/pairs.parquet``),
+    applied as must-links and cannot-links. ``run_id`` and ``as_of`` date the id events.
+    """
     progress = progress or silent()
     # records are numbered in (source, record_id) order, so that nothing downstream (random
     # pairs for u, tie-breaks) depends on the order of the input rows
@@ -133,12 +161,16 @@ def resolved(
                 weights = score(comparisons(records, pairs), fitted, records)["match_weight"]
                 return weights.to_numpy() - fitted.prior_weight()
 
+        # week: the stewards' pair decisions as constraints (resolve/week.py)
+        constraints = decision_constraints(decisions, records)
         clustered = clusters(
-            records, scored, cfg.match_threshold, weigh=weigh, split_below=cfg.split_below
-        )
-        ids = person_ids(records, clustered).join(
-            records.select("rid", "source", "record_id"), on="rid"
-        )
+            records, scored, cfg.match_threshold, weigh=weigh, split_below=cfg.split_below,
+            must_link=constraints.must_link, cannot_link=constraints.cannot_link,
+        )  # fmt: skip
+        # week: person ids carried from the previous delivery (resolve/stable_ids.py)
+        assignment = clustered.join(records.select("rid", "source", "record_id"), on="rid")
+        stable = stable_person_ids(assignment, previous, run_id=run_id, as_of=as_of, issued=issued)
+        ids = stable.ids.join(records.select("rid", "source", "record_id"), on="rid")
         ids = ids.with_columns(
             pl.len().over("person_id").alias("size"),
             (pl.struct("source", "record_id").rank("ordinal").over("person_id") == 1).alias(
@@ -148,10 +180,19 @@ def resolved(
         n_persons = ids["person_id"].n_unique()
         detail(f"{n_persons} persons")
     links = (
-        ids.join(_record_scores(ids, scored, cfg.match_threshold), on="rid")
+        ids.join(
+            _record_scores(ids, _with_must(scored, constraints), cfg.match_threshold), on="rid"
+        )
         .sort("rid")
-        .select("source", "record_id", "person_id", "match_score", "match_reason")
+        .select("source", "record_id", "person_id", "match_score", "match_reason", "person_since")
     )
+    # week: pairs for people to decide, and the decided pairs scored (resolve/week.py)
+    with progress.step("resolve: pairs to review") as detail:
+        review = pairs_for_review(
+            compared if pairs.height else pl.DataFrame(), scored, params, records, constraints,
+            band=cfg.review_band, threshold=cfg.match_threshold,
+        )  # fmt: skip
+        detail(f"{review.filter(pl.col('status') == 'open').height} pairs to review")
     assigned = pl.concat(
         [
             frame.select(pl.exclude("person_id")).join(
@@ -172,5 +213,29 @@ def resolved(
         "em_iterations": params.iterations if params else 0,
         "em_converged": params.converged if params else False,
         "blocking": blocking_stats(records, max_block=cfg.max_block, window=cfg.window).to_dicts(),
+        "person_ids": _id_stats(stable, previous),
     }
-    return Resolution(links=links, persons=persons, params=params, stats=stats)
+    return Resolution(
+        links=links, persons=persons, params=params, stats=stats, events=stable.events,
+        review=review, decisions=constraints.counts(),
+    )  # fmt: skip
+
+
+def _id_stats(stable: StableIds, previous: pl.DataFrame | None) -> dict[str, Any]:
+    """Return how the person ids were made, for the manifest."""
+    return {"carried_from_previous_run": previous is not None and previous.height > 0,
+            **stable.stats}  # fmt: skip
+
+
+def _with_must(scored: pl.DataFrame, constraints: Constraints) -> pl.DataFrame:
+    """Return ``scored`` plus the must-links, as certain edges a steward decided."""
+    must = constraints.must_link
+    if must.height == 0:
+        return scored
+    decided = must.select(
+        pl.min_horizontal("rid_l", "rid_r").cast(scored.schema["rid_l"]).alias("rid_l"),
+        pl.max_horizontal("rid_l", "rid_r").cast(scored.schema["rid_r"]).alias("rid_r"),
+        pl.lit(1.0).alias("match_probability"),
+        pl.lit("a steward decided: same person").alias("match_reason"),
+    )
+    return pl.concat([scored.select(decided.columns), decided])
