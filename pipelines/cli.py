@@ -275,6 +275,12 @@ def generate(
     help="Read only this sheet of .xlsx inputs (default: every sheet with a recognisable "
     "header row).",
 )
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Do not carry person ids from the previous run in --out: derive them afresh from the "
+    "records (the stewards' decisions in OUT/decisions/ still apply).",
+)
 @config_option
 @quiet_option
 @wait_option
@@ -285,6 +291,7 @@ def clean(
     as_of: str | None,
     lang: str | None,
     sheet: str | None,
+    fresh: bool,
     config_path: Path | None,
     quiet: bool,
     wait: bool,
@@ -293,7 +300,9 @@ def clean(
     """Run the pipeline on the raw registers and write the clean outputs.
 
     Ends with the four scores (đúng, đủ, sạch, sống) per register and the path of the
-    HTML report. Exit code 0 when the run completes (whatever the data quality); 2 when
+    HTML report. When --out holds an earlier run, its person ids are carried forward (each
+    change logged in person_events.parquet) and the decisions imported with `dancu review
+    import` are applied. Exit code 0 when the run completes (whatever the data quality); 2 when
     the input cannot be used (the message names the file, column or line), when --out
     holds files dancu did not write, or when another run is writing it; 3 on an internal
     error: the last good outputs stay untouched and a crash report (values masked) is
@@ -302,6 +311,8 @@ def clean(
     Example:
 
         dancu clean --raw data/raw --out data/clean --as-of 2026-11-22 --lang en
+
+        dancu clean --raw data/raw-week48 --out data/clean --fresh
     """
     from pipelines.report.console import scores_table, summary_table
     from pipelines.run import run_clean
@@ -316,7 +327,7 @@ def clean(
         cfg = dataclasses.replace(cfg, clean=dataclasses.replace(cfg.clean, sheet=sheet))
     progress = Progress(enabled=not quiet)
     with guarded("clean", out, progress, debug):
-        result = run_clean(raw, out, cfg, progress, wait=wait)
+        result = run_clean(raw, out, cfg, progress, wait=wait, fresh=fresh)
     click.echo(summary_table(result.manifest))
     click.echo("")
     click.echo(scores_table(result.scorecard))

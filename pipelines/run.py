@@ -21,11 +21,15 @@ import pandera.polars as pa
 import polars as pl
 
 from pipelines.config import Config
-from pipelines.contracts import LINKS_SCHEMA, empty_findings, empty_tally
+from pipelines.contracts import FINDINGS_SCHEMA, LINKS_SCHEMA, empty_findings, empty_tally
+from pipelines.decisions.findings import findings_with_decisions, with_finding_keys
+from pipelines.decisions.flow import week_flow
+from pipelines.decisions.store import read_finding_decisions, read_pair_decisions
 from pipelines.errors import ContractError, OutputError
 from pipelines.ingest import empty_quarantine, ingest, map_headers
 from pipelines.io import atomic_output, find_inputs, read_source, write_json, write_parquet
 from pipelines.io.guard import replacing
+from pipelines.io.previous import EVENTS_PREFIX, PreviousRun, read_previous_run
 from pipelines.manifest import (
     InputInfo,
     StageRecord,
@@ -37,12 +41,16 @@ from pipelines.manifest import (
 from pipelines.privacy import schema_errors_summary
 from pipelines.progress import Progress
 from pipelines.reconcile import reconciled_with_tally
-from pipelines.report.history import load_history, previous_scorecard, write_history
+from pipelines.report.history import history_name, load_history, previous_scorecard, write_history
 from pipelines.report.render import write_reports
+from pipelines.report.review_files import REVIEW_DIR, write_review_files
 from pipelines.report.worklist import write_worklists
+from pipelines.report.worklist_context import worklist_context
 from pipelines.resolve.golden import golden_records
 from pipelines.resolve.link_findings import link_findings, link_tally
+from pipelines.resolve.stable_ids import empty_events
 from pipelines.resolve.stage import resolved
+from pipelines.resolve.week import REVIEW_SCHEMA
 from pipelines.rules import DIMENSIONS
 from pipelines.score import record_index, scorecard, with_change
 from pipelines.standardise import standardised
@@ -198,8 +206,54 @@ def _scorecard(
     return scorecard(record_index(frames), findings, tally, quarantined, meta, names)
 
 
+def empty_review() -> pl.DataFrame:
+    """Return an empty ``review_pairs`` frame."""
+    return pl.DataFrame(schema=REVIEW_SCHEMA)
+
+
+def _flow(
+    findings: pl.DataFrame,
+    suppressed: pl.DataFrame,
+    previous: PreviousRun,
+    resolution: Any,
+    card: dict[str, Any],
+) -> dict[str, Any]:
+    """Return the week in numbers (``scorecard.json`` ``flow``; decisions/flow.py)."""
+    before = None
+    if previous.findings is not None:
+        before = previous.findings
+        if "finding_key" not in before.columns:
+            before = with_finding_keys(before)
+    names = {p["province_code"]: p["province_name"] for p in card.get("provinces") or []}
+    persons: dict[str, int] = {}
+    review: dict[str, int] = {}
+    if resolution is not None:
+        ids = resolution.stats.get("person_ids") or {}
+        persons = {k: int(ids.get(k, 0)) for k in ("carried", "new", "merged", "split", "retired")}
+        rows = resolution.review
+        decided = rows.filter(pl.col("status") == "decided")
+        review = {
+            "open": rows.filter(pl.col("status") == "open").height,
+            "decided": decided.height,
+            "same": decided.filter(pl.col("decision") == "same").height,
+            "different": decided.filter(pl.col("decision") == "different").height,
+            "no_longer_apply": int(resolution.decisions.get("no_longer_apply", 0)),
+        }
+    compared = {"run_id": previous.run_id, "as_of": previous.as_of} if previous.run_id else None
+    return week_flow(
+        findings, suppressed, before, persons=persons, review=review, compared_with=compared,
+        province_names=names,
+    )  # fmt: skip
+
+
 def run_clean(
-    raw: Path, out: Path, cfg: Config, progress: Progress, *, wait: bool = False
+    raw: Path,
+    out: Path,
+    cfg: Config,
+    progress: Progress,
+    *,
+    wait: bool = False,
+    fresh: bool = False,
 ) -> RunResult:
     """Run the clean pipeline on the files in ``raw`` and replace ``out`` atomically.
 
@@ -212,6 +266,10 @@ def run_clean(
     and :class:`~pipelines.errors.OutputError` when writing fails or rows do not reconcile;
     in every case the previous ``out`` is unchanged.
 
+    When ``out`` holds a previous run its person ids are carried forward (``fresh``: they are
+    not; ids start afresh from the records) and the stewards' decisions in ``out/decisions/``
+    are applied.
+
     Example:
         >>> from pipelines.config import Config
         >>> from pipelines.progress import silent
@@ -221,10 +279,10 @@ def run_clean(
         ['links.parquet', 'quarantine.parquet', 'residents.parquet']
     """
     with replacing(out, "clean", raw=raw, wait=wait, note=progress.info):
-        return _run_clean(raw, out, cfg, progress)
+        return _run_clean(raw, out, cfg, progress, fresh)
 
 
-def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResult:
+def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, fresh: bool) -> RunResult:
     started = time.perf_counter()
     as_of = cfg.run_as_of()
     inputs = find_inputs(raw)
@@ -243,8 +301,16 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResu
     )
     frames = {source: r.kept for source, r in results.items()}
     kept_rows = sum(f.height for f in frames.values())
+    # week: what the previous run and the stewards left (io/previous.py, decisions/store.py)
+    previous = read_previous_run(out)
+    carried = PreviousRun() if fresh else previous
+    pair_decisions, finding_decisions = read_pair_decisions(out), read_finding_decisions(out)
     start = time.perf_counter()
-    resolution = resolved(frames, cfg.resolve, progress) if kept_rows else None
+    resolution = (
+        resolved(frames, cfg.resolve, progress, previous=carried.links, decisions=pair_decisions,
+                 issued=carried.issued, run_id=run_id, as_of=as_of)
+        if kept_rows else None
+    )  # fmt: skip
     resolve_stage = StageRecord(
         "resolve", "all", kept_rows, kept_rows, 0, round(time.perf_counter() - start, 3)
     )
@@ -280,6 +346,9 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResu
         "reconcile", "all", kept_rows, kept_rows, 0, round(time.perf_counter() - start, 3)
     )
     findings = pl.concat([findings, link_findings(links, frames), cross])
+    # week: the stewards' finding decisions: false alarms out, fixes that still show reopened
+    week = findings_with_decisions(with_finding_keys(findings), finding_decisions)
+    findings, suppressed = week.open, week.suppressed
     tally = pl.concat(
         [empty_tally(), *(r.tally for r in results.values()), link_tally(frames), cross_tally]
     )
@@ -289,6 +358,7 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResu
         history = load_history(out)
         card = _scorecard(frames, findings, tally, counts, run_id, as_of, generated_at)
         card = with_change(card, previous_scorecard(history, card["generated_at"]))
+        card["flow"] = _flow(findings, suppressed, previous, resolution, card)
     score_stage = StageRecord(
         "score", "all", kept_rows, kept_rows, 0, round(time.perf_counter() - start, 3)
     )
@@ -302,7 +372,22 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResu
             outputs["links.parquet"] = write_parquet(links, tmp / "links.parquet")
             outputs["persons.parquet"] = write_parquet(persons, tmp / "persons.parquet")
             outputs["quarantine.parquet"] = write_parquet(quarantine, tmp / "quarantine.parquet")
-            outputs["findings.parquet"] = write_parquet(findings, tmp / "findings.parquet")
+            listed = [*FINDINGS_SCHEMA.names(), "finding_key", "finding_status"]
+            outputs["findings.parquet"] = write_parquet(
+                findings.select(listed), tmp / "findings.parquet"
+            )
+            # week: false alarms, id events (also kept in history/), pairs to review
+            outputs["findings_suppressed.parquet"] = write_parquet(
+                suppressed.select(*listed, "decided_by", "decided_on", "note"),
+                tmp / "findings_suppressed.parquet",
+            )
+            events = resolution.events if resolution is not None else empty_events()
+            outputs["person_events.parquet"] = write_parquet(events, tmp / "person_events.parquet")
+            stamp = history_name(card).removeprefix("scorecard-").removesuffix(".json")
+            (tmp / "history").mkdir(exist_ok=True)
+            write_parquet(events, tmp / "history" / f"{EVENTS_PREFIX}{stamp}.parquet")
+            review = resolution.review if resolution is not None else empty_review()
+            outputs["review_pairs.parquet"] = write_parquet(review, tmp / "review_pairs.parquet")
             write_json(card, tmp / "scorecard.json")
             write_history(card, tmp)
             params = resolution.params if resolution is not None else None
@@ -314,13 +399,21 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResu
         with progress.step("write reports and worklists") as detail:
             lang = cfg.clean.lang
             sheets = write_worklists(
-                findings, tmp / "reports" / "worklist", lang, created=as_of, run_id=run_id
-            )
+                worklist_context(findings, frames, lang), tmp / "reports" / "worklist", lang,
+                created=as_of, run_id=run_id, suppressed=worklist_context(suppressed, frames, lang),
+            )  # fmt: skip
+            asked = write_review_files(
+                review, frames, tmp / "reports" / REVIEW_DIR, lang, created=as_of, run_id=run_id,
+                band=cfg.resolve.review_band, threshold=cfg.resolve.match_threshold,
+            )  # fmt: skip
             reports = write_reports(
                 card, [*history, card], findings, tmp / "reports", ["vi", lang],
                 targets=cfg.gate.min_score, worklists=sheets,
             )  # fmt: skip
-            detail(f"{', '.join(p.name for p in reports)} and {len(sheets)} worklist files")
+            detail(
+                f"{', '.join(p.name for p in reports)}, {len(sheets)} worklist and "
+                f"{len(asked)} review files"
+            )
         report_stage = StageRecord(
             "report", "all", findings.height, len(sheets), 0, round(time.perf_counter() - start, 3)
         )
@@ -345,6 +438,12 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress) -> RunResu
                 for source in results
             },
             resolution=resolution.stats if resolution is not None else {},
+            decisions={
+                "pairs": resolution.decisions if resolution is not None else {},
+                "findings": week.counts,
+                "review_files": len(asked),
+                "person_ids": "fresh" if fresh else "carried from the previous run",
+            },
         )
         write_json(manifest, tmp / "manifest.json")
     total = sum(c["rows_in"] for c in counts.values())

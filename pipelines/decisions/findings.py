@@ -126,10 +126,10 @@ class FindingsWeek:
     """A run's findings with the stewards' decisions applied.
 
     Attributes:
-        open: the findings that stand, with ``finding_key`` and ``status`` (``open`` or
-            ``reopened``) and, for reopened ones, who marked them fixed and when.
-        suppressed: the findings a steward marked ``không phải lỗi`` (same columns; status
-            ``not_error``).
+        open: the findings that stand, with ``finding_key`` and ``finding_status`` (``open``
+            or ``reopened``) and, for reopened ones, who marked them fixed and when.
+        suppressed: the findings a steward marked ``không phải lỗi`` (same columns;
+            ``finding_status`` is ``not_error``).
         decisions: one row per stored decision: ``finding_key, decision, outcome``
             (``suppressed``, ``no_longer_applies``, ``reopened``, ``confirmed``: a fixed
             finding that no longer shows, ``resolved``: a false alarm that no longer shows).
@@ -179,12 +179,12 @@ def findings_with_decisions(
         pl.when(is_reopened.fill_null(False))
         .then(pl.lit("reopened"))
         .otherwise(pl.lit("open"))
-        .alias("status"),
+        .alias("finding_status"),
         *(pl.when(is_reopened.fill_null(False)).then(pl.col(c)).alias(c) for c in DECISION_COLUMNS),
     ).drop("decision", "decided_value")
     suppressed = (
         joined.filter(is_false_alarm.fill_null(False))
-        .with_columns(pl.lit("not_error").alias("status"))
+        .with_columns(pl.lit("not_error").alias("finding_status"))
         .drop("decision", "decided_value")
     )
     present = keyed.select("finding_key", "value").unique("finding_key")

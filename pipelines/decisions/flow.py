@@ -17,7 +17,7 @@ and review pairs open and decided. The result is the ``flow`` key of ``scorecard
 Example:
     >>> now = pl.DataFrame({"source": ["residents"] * 2, "province_code": ["01", None],
     ...     "rule": ["phone.invalid"] * 2, "finding_key": ["a", "b"],
-    ...     "status": ["open", "reopened"]})
+    ...     "finding_status": ["open", "reopened"]})
     >>> before = pl.DataFrame({"source": ["residents"] * 2, "province_code": ["01", "79"],
     ...     "finding_key": ["a", "c"]})
     >>> flow = week_flow(now, now.clear(), before)
@@ -72,7 +72,8 @@ def week_flow(
 ) -> dict[str, Any]:
     """Return the ``flow`` of a run (module docstring).
 
-    ``open_now``: the run's findings (``source, province_code, rule, finding_key, status``);
+    ``open_now``: the run's findings (``source, province_code, rule, finding_key,
+    finding_status``);
     ``suppressed_now``: those marked false alarms (``source, province_code, rule,
     finding_key``); ``previous_open``: the previous run's findings (``source, province_code,
     finding_key``), None on a first run (then every finding is new).
@@ -90,7 +91,7 @@ def week_flow(
     ).unique()
     parts = [
         _tagged(open_now, "open"),
-        _tagged(open_now.filter(pl.col("status") == "reopened"), "reopened"),
+        _tagged(open_now.filter(pl.col("finding_status") == "reopened"), "reopened"),
         _tagged(suppressed_now, "false_alarms"),
         _tagged(open_now.join(prev.select("finding_key"), on="finding_key", how="anti"), "new"),
         _tagged(prev.join(listed_now, on="finding_key", how="anti"), "resolved"),

@@ -59,12 +59,16 @@ def birth_text(date: str = "birth_date", precision: str = "birth_date_precision"
     )
 
 
-def _text(frame: pl.DataFrame, column: str) -> pl.Expr:
+_DATE_FORMS: Final = ("%d/%m/%Y", "%Y-%m-%d", "%-d/%-m/%Y", "%Y%m%d")
+"""A date as dancu shows it, then other ways a raw value may write the same date: a date
+written in any of them was read, not repaired."""
+
+
+def _text(frame: pl.DataFrame, column: str, form: int = 0) -> pl.Expr:
+    """Return a clean value as text (dates in the ``form``-th of :data:`_DATE_FORMS`)."""
     dtype = frame.schema[column]
-    if dtype == pl.Date:
-        return pl.col(column).dt.strftime("%d/%m/%Y")
-    if isinstance(dtype, pl.Datetime):
-        return pl.col(column).dt.strftime("%d/%m/%Y %H:%M")
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        return pl.col(column).dt.strftime(_DATE_FORMS[form])
     return pl.col(column).cast(pl.String)
 
 
@@ -114,14 +118,25 @@ def _written(findings: pl.DataFrame, frames: Mapping[str, pl.DataFrame]) -> pl.D
         if not columns:
             continue
         records = frame.join(mine.select("record_id").unique(), on="record_id", how="semi")
-        parts.append(
+        forms = [
             records.select(
                 pl.lit(source).alias("source"),
                 pl.col("record_id").cast(pl.String),
-                *(_text(frame, c).alias(c) for c in columns),
-            ).unpivot(index=["source", "record_id"], variable_name="column", value_name="written")
-        )
-    return pl.concat(parts)
+                *(_text(frame, c, form).alias(c) for c in columns),
+            ).unpivot(
+                index=["source", "record_id"],
+                variable_name="column",
+                value_name="written" if form == 0 else f"_same_{form}",
+            )
+            for form in range(len(_DATE_FORMS))
+        ]
+        joined = forms[0]
+        for other in forms[1:]:
+            joined = joined.join(other, on=["source", "record_id", "column"], how="left")
+        dates = [c for c in columns if frame.schema[c] == pl.Date
+                 or isinstance(frame.schema[c], pl.Datetime)]  # fmt: skip
+        parts.append(joined.with_columns(pl.col("column").is_in(dates).alias("_same_date")))
+    return pl.concat(parts, how="diagonal")
 
 
 def _label(prefix: str, lang: str) -> pl.Expr:
@@ -203,6 +218,15 @@ def worklist_context(
     """
     people = _people(frames)
     written = _written(findings, frames)
+    raw = pl.col("value").cast(pl.String)
+    raw_date = raw.str.split(" ").list.first().str.split("T").list.first()
+    same_value = pl.col("written").eq_missing(raw)
+    for name in ["written", *(f"_same_{i}" for i in range(1, len(_DATE_FORMS)))]:
+        if name in written.columns:  # a date written another way was read, not repaired
+            same_value = same_value | (
+                pl.col("_same_date").fill_null(False)
+                & (pl.col(name).eq_missing(raw) | pl.col(name).eq_missing(raw_date))
+            )
     return (
         findings.join(
             people.select("source", "record_id", "record_name", "record_birth",
@@ -211,10 +235,10 @@ def worklist_context(
         )
         .join(written, on=["source", "record_id", "column"], how="left")
         .with_columns(
-            pl.when(pl.col("written").is_not_null()
-                    & ~pl.col("written").eq_missing(pl.col("value").cast(pl.String)))
+            pl.when(pl.col("written").is_not_null() & ~same_value)
             .then(pl.col("written"))
             .alias("written")
         )
+        .drop(pl.selectors.starts_with("_same_"))
         .join(_others(findings, people, lang), on=["source", "record_id", "rule"], how="left")
     )  # fmt: skip

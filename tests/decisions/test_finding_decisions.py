@@ -56,9 +56,9 @@ def test_a_false_alarm_is_suppressed_while_its_value_is_the_one_the_steward_saw(
         ),
     )
     assert week.suppressed["record_id"].to_list() == ["R1"]
-    assert week.suppressed["status"].to_list() == ["not_error"]
+    assert week.suppressed["finding_status"].to_list() == ["not_error"]
     assert week.open["record_id"].to_list() == ["R2"]
-    assert week.open["status"].to_list() == ["open"]
+    assert week.open["finding_status"].to_list() == ["open"]
     assert week.counts["suppressed"] == 1 and week.counts["no_longer_applies"] == 1
 
 
@@ -74,7 +74,7 @@ def test_a_fix_that_still_shows_is_reopened_with_who_said_so() -> None:
         ),
     )
     open_ = week.open.sort("record_id")
-    assert open_["status"].to_list() == ["reopened", "open"]
+    assert open_["finding_status"].to_list() == ["reopened", "open"]
     assert open_["decided_by"].to_list() == ["Chị Lan", None]
     assert week.suppressed.height == 0
     assert week.counts == {"suppressed": 0, "no_longer_applies": 0, "reopened": 1,
@@ -85,5 +85,5 @@ def test_no_decisions_leave_every_finding_open() -> None:
     f = findings(("R1", "phone.invalid", "phone", "1"))
     week = findings_with_decisions(f, None)
     assert week.open.height == 1 and week.suppressed.height == 0
-    assert week.open["status"].to_list() == ["open"]
+    assert week.open["finding_status"].to_list() == ["open"]
     assert week.decisions.height == 0

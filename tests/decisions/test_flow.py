@@ -11,7 +11,7 @@ def frame(rows: list[tuple[str, str | None, str, str]]) -> pl.DataFrame:
     """(source, province, key, status) rows, rule phone.invalid."""
     return pl.DataFrame(
         [(s, p, "phone.invalid", k, st) for s, p, k, st in rows],
-        schema=["source", "province_code", "rule", "finding_key", "status"],
+        schema=["source", "province_code", "rule", "finding_key", "finding_status"],
         orient="row",
     )
 
