@@ -572,6 +572,67 @@ def gate(
         sys.exit(1)
 
 
+@cli.group()
+def review() -> None:
+    """Bring the stewards' decisions back: filled review files and worklists.
+
+    Example:
+
+        dancu review import --out data/clean data/clean/reports/review/01-ha-noi.xlsx
+    """
+
+
+@review.command("import")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data/clean"),
+    show_default=True,
+    help="Output folder of a `dancu clean` run; the decisions go to OUT/decisions/.",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@config_option
+@quiet_option
+@wait_option
+@debug_option
+def review_import(
+    out: Path,
+    files: tuple[Path, ...],
+    config_path: Path | None,
+    quiet: bool,
+    wait: bool,
+    debug: bool,
+) -> None:
+    """Read filled review files (reports/review/) and worklists (reports/worklist/).
+
+    Checks every row against the run in OUT (unknown pair or finding keys and record ids,
+    records changed since the file was written, a pair decided both ways, decisions that
+    contradict each other) and stores the decisions in OUT/decisions/, kept from run to
+    run: 'cùng người' joins two records, 'khác người' keeps them apart, 'không phải lỗi'
+    takes a finding off the list, 'đã sửa tại nguồn' that still shows comes back as 'mở
+    lại'. They apply from the next `dancu clean`. A filled file inside OUT is recorded as
+    imported, so the next clean may replace it (a copy is kept in OUT/decisions/imported/).
+    Exit code 0 when imported; 2 when a file or a row cannot be used: nothing is imported
+    then, and the message names the file, sheet and row.
+
+    Example:
+
+        dancu review import --out data/clean data/clean/reports/review/*.xlsx week48.xlsx
+    """
+    from pipelines.decisions.command import run_review_import
+    from pipelines.io.guard import adding_to
+
+    build_config(config_path)
+    progress = Progress(enabled=not quiet)
+    with (
+        guarded("review import", out, progress, debug),
+        adding_to(out, "review import", wait=wait, note=progress.info),
+    ):
+        result = run_review_import(out, list(files))
+    for line in result.lines():
+        click.echo(line)
+
+
 def main() -> None:
     """Entry point of the ``dancu`` console script."""
     cli()

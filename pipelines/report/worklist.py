@@ -64,6 +64,7 @@ __all__ = [
     "HIDDEN_HEADERS",
     "STATUS_LABELS",
     "WORKLIST_DIR",
+    "WORKLIST_HEADERS",
     "worklist_file_stem",
     "worklist_index",
     "worklist_rows",
@@ -134,6 +135,9 @@ _HEADERS: Final = {
         "raw_value": "_value",
     },
 }
+
+WORKLIST_HEADERS: Final = _HEADERS
+"""The headers of a worklist's data sheets per language (``dancu review import`` reads them)."""
 
 HIDDEN_HEADERS: Final = ("_status_written", "_value")
 """Hidden worklist columns: the status as dancu wrote it (a code) and the raw value."""

@@ -107,7 +107,8 @@ def _people(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
 def _written(findings: pl.DataFrame, frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     """``source, record_id, column, written``: the clean value of each finding's column."""
     parts = [pl.DataFrame(schema={"source": pl.String, "record_id": pl.String,
-                                  "column": pl.String, "written": pl.String})]  # fmt: skip
+                                  "column": pl.String, "written": pl.String,
+                                  "_same_date": pl.Boolean})]  # fmt: skip
     for source, frame in frames.items():
         mine = findings.filter(pl.col("source") == source)
         columns = [
