@@ -357,28 +357,47 @@ def clean(
     default=None,
     help="Also write the figures as JSON to this file.",
 )
+@click.option(
+    "--labels",
+    is_flag=True,
+    help="Measure against the stewards' pair decisions in OUT/decisions/ instead of ground "
+    "truth: precision and recall of the automatic decisions on the decided pairs.",
+)
 @config_option
 @debug_option
 def evaluate(
-    out: Path, truth: Path, json_path: Path | None, config_path: Path | None, debug: bool
+    out: Path,
+    truth: Path,
+    json_path: Path | None,
+    labels: bool,
+    config_path: Path | None,
+    debug: bool,
 ) -> None:
-    """Score a run's person_id and findings against ground truth.
+    """Score a run's person_id and findings against ground truth, or against labels.
 
     Prints pairwise precision, recall and F1 of person_id (overall, within and across
-    registers), the blocking recall, and the findings' recall per injected defect.
+    registers), the blocking recall, and the findings' recall per injected defect. With
+    --labels: the precision and recall of dancu's automatic decisions (match probability at
+    or above [resolve] match_threshold) on the pairs stewards decided.
 
     Example:
 
         dancu evaluate --out data/clean --truth data/raw/_truth/truth.parquet
+
+        dancu evaluate --out data/clean --labels
     """
     import json
 
+    from pipelines.evaluate.labels import label_evaluation, labels_text
     from pipelines.evaluate.report import evaluation, evaluation_text
 
     cfg = build_config(config_path)
     with guarded("evaluate", out, Progress(enabled=False), debug):
-        result = evaluation(out, truth, cfg.resolve)
-    click.echo(evaluation_text(result))
+        if labels:
+            result = label_evaluation(out, cfg.resolve.match_threshold)
+        else:
+            result = evaluation(out, truth, cfg.resolve)
+    click.echo(labels_text(result) if labels else evaluation_text(result))
     if json_path is not None:
         data = {k: v for k, v in result.items() if k != "findings_report"}
         json_path.write_text(json.dumps(data, indent=2), encoding="utf-8")
