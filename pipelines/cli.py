@@ -191,6 +191,22 @@ def cli() -> None:
     help="default: three registers with our defect model; febrl: residents with FEBRL-style "
     "duplicates ([generate.febrl] settings). Default: [generate] profile, else default.",
 )
+@click.option(
+    "--from",
+    "previous",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Write the next weekly delivery of this generated folder instead: --change of its "
+    "records edited, removed or added (a third each), ground truth and a log of the changes "
+    "in OUT/_truth/.",
+)
+@click.option(
+    "--change",
+    type=click.FloatRange(min=0.0, max=0.5, min_open=True),
+    default=0.01,
+    show_default=True,
+    help="With --from: the share of each register's records that change.",
+)
 @config_option
 @quiet_option
 @wait_option
@@ -202,6 +218,8 @@ def generate(
     as_of: str | None,
     rates: tuple[str, ...],
     profile: str | None,
+    previous: Path | None,
+    change: float,
     config_path: Path | None,
     quiet: bool,
     wait: bool,
@@ -214,11 +232,31 @@ def generate(
         dancu generate --out data/raw --residents 100000 --seed 42 --rate legacy_phone=0.05
 
         dancu generate --out data/febrl --residents 100000 --profile febrl
+
+        dancu generate --from data/raw --change 0.01 --out data/raw-w2 --as-of 2026-11-29
     """
     from pipelines.io.guard import replacing
     from pipelines.io.outdir import write_marker
 
     cfg = build_config(config_path)
+    if previous is not None:
+        from pipelines.generate.delivery import run_next_delivery
+
+        progress = Progress(enabled=not quiet)
+        next_seed = seed if seed is not None else cfg.generate.seed
+        with (
+            guarded("generate", out, progress, debug),
+            replacing(out, "generate", raw=previous, wait=wait, note=progress.info),
+        ):
+            summary = run_next_delivery(
+                previous, out, change=change, seed=next_seed,
+                as_of=parse_date(as_of, "--as-of") or dt.date.today(), progress=progress,
+            )  # fmt: skip
+            write_marker(out, "generate", f"next-of-{previous.name}-seed-{next_seed}")
+        for source, path in summary.files.items():
+            click.echo(f"{source:<13} {summary.rows[source]:>10,} rows  {path}")
+        click.echo(f"changes       {out / '_truth' / 'changes.parquet'}  ({summary.seconds:.1f} s)")
+        return
     gen = cfg.generate
     gen = dataclasses.replace(
         gen,
