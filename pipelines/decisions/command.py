@@ -97,14 +97,14 @@ def _run_records(out: Path, files: Sequence[FilledFile]) -> RunRecords:
         if frames
         else pl.DataFrame(schema=schema)
     )
-    parts = []
+    listed: list[pl.DataFrame] = []
     for name in ("findings.parquet", "findings_suppressed.parquet"):
         path = out / name
         if path.is_file() and "finding_key" in pl.read_parquet_schema(path):
-            parts.append(pl.read_parquet(path, columns=["finding_key", "value"]))
+            listed.append(pl.read_parquet(path, columns=["finding_key", "value"]))
     findings = (
-        pl.concat(parts)
-        if parts
+        pl.concat(listed)
+        if listed
         else pl.DataFrame(schema={"finding_key": pl.String, "value": pl.String})
     )
     return RunRecords(records=records, fingerprints=prints, findings=findings)

@@ -206,7 +206,8 @@ def _findings(
     """Return (decisions to store, keys to clear) from the worklist rows."""
     known = set(run.records.select("source", "record_id").iter_rows())
     values = dict(run.findings.select("finding_key", "value").iter_rows())
-    stored, cleared = [], []
+    stored: list[dict[str, Any]] = []
+    cleared: list[dict[str, Any]] = []
     for file in files:
         if file.findings.height == 0:
             continue
@@ -378,7 +379,7 @@ def imported_decisions(
         "stored_findings": merged_findings.height,
     }  # fmt: skip
     return Imported(
-        pairs=merged_pairs.drop("_where").cast(PAIR_DECISIONS_SCHEMA),  # type: ignore[arg-type]
-        findings=merged_findings.cast(FINDING_DECISIONS_SCHEMA),  # type: ignore[arg-type]
+        pairs=merged_pairs.drop("_where").cast(PAIR_DECISIONS_SCHEMA),
+        findings=merged_findings.cast(FINDING_DECISIONS_SCHEMA),
         counts=counts,
     )

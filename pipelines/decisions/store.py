@@ -105,7 +105,7 @@ def _read(path: Path, schema: pl.Schema) -> pl.DataFrame:
     missing = [c for c in schema.names() if c not in frame.columns]
     if missing:
         raise InputError(f"{path}: not a decisions file (no column {', '.join(missing)})")
-    return frame.select(schema.names()).cast(schema)  # type: ignore[arg-type]
+    return frame.select(schema.names()).cast(schema)
 
 
 def read_pair_decisions(out: Path) -> pl.DataFrame:

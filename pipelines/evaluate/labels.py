@@ -93,7 +93,7 @@ def label_metrics(
                     "to": min(hi, 1.0),
                     "pairs": part.height,
                     "same": int(part.filter(same).height),
-                    "mean_probability": round(float(part["p"].mean() or 0.0), 4),
+                    "mean_probability": round(float(part.select(pl.col("p").mean()).item()), 4),
                 }
             )
     return {

@@ -93,7 +93,9 @@ def _edited(
             values = _phones(rng, len(chosen))
         elif field == "address":
             streets = frame["address"].drop_nulls().str.replace(r"^\d+\s*", "").to_numpy()
-            picks = streets[rng.integers(0, len(streets), len(chosen))] if len(streets) else []
+            picks: list[str] = (
+                streets[rng.integers(0, len(streets), len(chosen))].tolist() if len(streets) else []
+            )
             values = [f"{n} {s}" for n, s in zip(rng.integers(1, 400, len(chosen)), picks,
                                                  strict=False)]  # fmt: skip
         else:

@@ -301,8 +301,11 @@ def clusters(
     rid = records["rid"].cast(pl.UInt32)
     if rid.len() and (rid.min() != 0 or rid.max() != n - 1 or rid.n_unique() != n):
         raise ValueError("records.rid must be 0..n-1 (CONTRACT.md)")
-    pairs = _component_pairs(base, scores, max_component) if weigh is not None else must.clear()
-    against = pairs.filter(pl.Series(weigh(pairs) < split_below)) if pairs.height else pairs
+    if weigh is not None:
+        pairs = _component_pairs(base, scores, max_component)
+        against = pairs.filter(pl.Series(weigh(pairs) < split_below)) if pairs.height else pairs
+    else:
+        against = must.clear()
     if must.height and against.height:  # records a steward joined never contradict
         joined = pl.DataFrame({"rid": base["rid"], "cluster": connected_components(must, n)})
         against = against.join(_within(against, joined), on=["rid_l", "rid_r"], how="anti")

@@ -285,9 +285,8 @@ def review_pairs(
 
 def _evidence(pairs: pl.DataFrame, params: FSParams, fields: Sequence[str]) -> pl.DataFrame:
     """Return ``pair_key, evidence``: each comparison's weight, and the names' frequency."""
-    schema = {"pair_key": pl.String, "evidence": EVIDENCE_DTYPE}
     if pairs.height == 0:
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema={"pair_key": pl.String, "evidence": EVIDENCE_DTYPE})
     table = _weights_table(params, fields)
     lines = (
         pairs.select("pair_key", *(pl.col(f"g_{f}").cast(pl.Int8) for f in fields))

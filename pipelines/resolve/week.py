@@ -169,7 +169,7 @@ def pairs_for_review(
         )
         .with_columns((pl.col("match_probability") >= threshold).alias("auto_same"))
         .select(REVIEW_SCHEMA.names())
-        .cast(REVIEW_SCHEMA)  # type: ignore[arg-type]
+        .cast(REVIEW_SCHEMA)
         .sort("status", "pair_key", descending=[True, False])
     )  # fmt: skip
 
