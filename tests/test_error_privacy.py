@@ -124,7 +124,7 @@ def test_an_internal_error_in_a_stage_masks_its_message(
 ) -> None:
     import pipelines.run as run_module
 
-    def broken(frames: object, _cfg: object, _progress: object) -> None:
+    def broken(frames: object, _cfg: object, _progress: object, **_week: object) -> None:
         raise KeyError(f"{NAME} / {NAME_ASCII} / {PID} / {PHONE} / 09/07/1990")
 
     monkeypatch.setattr(run_module, "resolved", broken)
