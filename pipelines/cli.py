@@ -371,6 +371,9 @@ def clean(
     click.echo(scores_table(result.scorecard))
     click.echo(f"outputs: {result.out}")
     click.echo(f"report:  {result.report}")
+    asked = (result.scorecard.get("flow") or {}).get("review", {}).get("open", 0)
+    if asked:
+        click.echo(f"review:  {result.out / 'reports' / 'review'} ({asked} pairs to decide)")
 
 
 @cli.command()

@@ -324,3 +324,26 @@ def test_the_command_line_exit_codes(week: tuple[Path, Path]) -> None:
         json.loads(line) for line in (out / "decisions" / "imports.jsonl").read_text().splitlines()
     ]
     assert len(log) == 1 and log[0]["counts"]["pairs_same"] == 1
+
+
+def test_a_decision_no_longer_applies_when_its_record_changed(week: tuple[Path, Path]) -> None:
+    raw, out = week
+    same, _ = disjoint_pairs(out, 1, 0)
+    run_review_import(out, decide(out, same, []))
+    (source, record), _ = sides(same[0])
+    assert source in ("residents", "civil_events", "insurance")
+    path = raw / f"{source}.csv"
+    frame = pl.read_csv(path, infer_schema=False)
+    id_column, name_column = frame.columns[0], next(c for c in frame.columns
+                                                   if c in ("full_name", "Họ và tên"))  # fmt: skip
+    frame = frame.with_columns(
+        pl.when(pl.col(id_column) == record)
+        .then(pl.lit("Tạ Thị Khác"))
+        .otherwise(pl.col(name_column))
+        .alias(name_column)
+    )
+    frame.write_csv(path)
+    run = run_clean(raw, out, week_config(NEXT), silent())
+    pairs = run.manifest["decisions"]["pairs"]
+    assert (pairs["applied"], pairs["record_changed"], pairs["no_longer_apply"]) == (0, 1, 1)
+    assert run.scorecard["flow"]["review"]["no_longer_apply"] == 1
