@@ -197,7 +197,9 @@ def estimate_m(
     src = levels or LEVELS
     labels = {f: list(src.get(f, [str(k) for k in range(len(u[f]))])) for f in fields}
     cols = [f"g_{f}" for f in fields]
-    patt = comparisons.group_by(cols).len()
+    # sorted: group_by returns the patterns in any order, and EM's sums must not depend on it
+    # (the same inputs give the same parameters to the last bit, so the same bytes)
+    patt = comparisons.group_by(cols).len().sort(cols)
     cnt = patt["len"].to_numpy().astype(np.float64)
     g = {f: patt[f"g_{f}"].to_numpy().astype(np.int64) for f in fields}
     u_arr = {f: np.asarray(u[f], dtype=np.float64) for f in fields}
