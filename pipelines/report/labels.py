@@ -132,6 +132,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "chart_alt": "Biểu đồ điểm chung theo tuần: {values}",
         # the week in numbers (scorecard.json flow)
         "week_title": "Tuần này: danh sách cần sửa, người, cặp cần xem xét",
+        "week_short": "Tuần này",
         "week_findings": "Danh sách cần sửa",
         "week_new": "Mới",
         "week_resolved": "Đã hết",
@@ -265,6 +266,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "chart_alt": "Overall score by week: {values}",
         # the week in numbers (scorecard.json flow)
         "week_title": "This week: worklist, persons, pairs to review",
+        "week_short": "This week",
         "week_findings": "Worklist",
         "week_new": "New",
         "week_resolved": "Resolved",
