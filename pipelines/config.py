@@ -177,6 +177,10 @@ class ResolveConfig:
     """Random record pairs used to estimate the u probabilities."""
     seed: int = 42
     """Seed of the random pairs (same seed, same parameters, same ids)."""
+    reuse_u_within: float = 0.1
+    """An incremental run reuses the previous run's u probabilities (agreement of random
+    pairs, a property of the population) when its number of records changed by at most this
+    share; 0 estimates them afresh every run (as ``--fresh`` does)."""
     review_band: tuple[float, float] = (0.5, 0.95)
     """Pairs whose match probability is in ``[low, high)`` are doubtful: they go to the
     review files for a steward to decide (until then ``match_threshold`` decides them); a
@@ -540,6 +544,8 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
     if not 0.0 < cfg.resolve.match_threshold < 1.0:
         raise ConfigError("[resolve] match_threshold must be between 0 and 1 (exclusive)")
     cfg = replace(cfg, resolve=replace(cfg.resolve, review_band=_band(cfg.resolve.review_band)))
+    if not 0.0 <= cfg.resolve.reuse_u_within <= 1.0:
+        raise ConfigError("[resolve] reuse_u_within must be a share between 0 and 1")
     if cfg.resolve.max_block < 2 or cfg.resolve.window < 1:
         raise ConfigError("[resolve] max_block must be at least 2 and window at least 1")
     if cfg.clean.lang not in ("vi", "en"):

@@ -308,7 +308,8 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, fresh: boo
     start = time.perf_counter()
     resolution = (
         resolved(frames, cfg.resolve, progress, previous=carried.links, decisions=pair_decisions,
-                 issued=carried.issued, run_id=run_id, as_of=as_of)
+                 issued=carried.issued, run_id=run_id, as_of=as_of,
+                 previous_model=carried.model, previous_records=carried.records)
         if kept_rows else None
     )  # fmt: skip
     resolve_stage = StageRecord(

@@ -22,6 +22,7 @@ from typing import Final
 import polars as pl
 
 from pipelines.errors import OutputFolderError
+from pipelines.resolve.scoring import FSParams
 
 __all__ = ["EVENTS_PREFIX", "PreviousRun", "read_previous_run"]
 
@@ -41,6 +42,8 @@ class PreviousRun:
         findings: its findings (``source, record_id, rule, column, value, province_code``
             and ``finding_key`` when written).
         issued: every person id named in ``history/person_events-*.parquet``.
+        model: its fitted matching model (``model.json``), None when it had none.
+        records: how many records it resolved (its manifest).
     """
 
     run_id: str | None = None
@@ -48,6 +51,8 @@ class PreviousRun:
     links: pl.DataFrame | None = None
     findings: pl.DataFrame | None = None
     issued: pl.Series = field(default_factory=lambda: pl.Series("person_id", [], pl.String))
+    model: FSParams | None = None
+    records: int | None = None
 
 
 def _parquet(path: Path, columns: list[str], hint: str) -> pl.DataFrame | None:
@@ -89,10 +94,21 @@ def read_previous_run(out: Path) -> PreviousRun:
         events = _parquet(path, ["person_id", "other_person_id"], "id events")
         if events is not None:
             issued += [events[c].cast(pl.String) for c in events.columns]
+    model = None
+    try:
+        model = FSParams.from_json((out / "model.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        model = None  # no model, a run without candidate pairs, or an older format: refit
+    resolution = manifest.get("resolution")
+    records = None
+    if isinstance(resolution, dict) and isinstance(resolution.get("records"), int):
+        records = int(resolution["records"])
     return PreviousRun(
         run_id=str(manifest["run_id"]) if manifest.get("run_id") else None,
         as_of=str(manifest["as_of"]) if manifest.get("as_of") else None,
         links=links,
         findings=findings,
         issued=pl.concat(issued).drop_nulls().unique().sort().rename("person_id"),
+        model=model,
+        records=records,
     )

@@ -31,13 +31,14 @@ from pipelines.resolve.cluster import clusters
 from pipelines.resolve.compare import comparisons
 from pipelines.resolve.golden import golden_records
 from pipelines.resolve.records import records_frame
-from pipelines.resolve.scoring import FSParams, fit, score
+from pipelines.resolve.scoring import FSParams, estimate_m, fit, score
 from pipelines.resolve.stable_ids import StableIds, empty_events, stable_person_ids
 from pipelines.resolve.week import (
     REVIEW_SCHEMA,
     Constraints,
     decision_constraints,
     pairs_for_review,
+    reusable_u,
 )
 
 __all__ = ["Resolution", "resolved"]
@@ -119,6 +120,8 @@ def resolved(
     issued: pl.Series | None = None,
     run_id: str = "",
     as_of: dt.date | None = None,
+    previous_model: FSParams | None = None,
+    previous_records: int | None = None,
 ) -> Resolution:
     """Return the persons found in the standardised ``frames`` (source name → frame).
 
@@ -126,6 +129,8 @@ def resolved(
     (:mod:`pipelines.resolve.stable_ids`; ``issued``: ids retired earlier, never given
     again); ``decisions``: the stewards' stored pair decisions (``decisions/pairs.parquet``),
     applied as must-links and cannot-links. ``run_id`` and ``as_of`` date the id events.
+    ``previous_model`` (and the previous run's number of records): its u probabilities are
+    reused when the population barely changed (``[resolve] reuse_u_within``).
     """
     progress = progress or silent()
     # records are numbered in (source, record_id) order, so that nothing downstream (random
@@ -136,6 +141,7 @@ def resolved(
         pairs = candidate_pairs(records, max_block=cfg.max_block, window=cfg.window)
         detail(f"{records.height} records, {pairs.height} candidate pairs")
     params: FSParams | None = None
+    u: dict[str, list[float]] | None = None
     scored = pl.DataFrame(
         schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32, "match_weight": pl.Float64,
                 "match_probability": pl.Float64, "match_reason": pl.String}
@@ -143,13 +149,20 @@ def resolved(
     if pairs.height:  # nothing to learn or score without candidate pairs
         with progress.step("resolve: compare and score"):
             compared = comparisons(records, pairs)
-            params = fit(
-                records,
-                compared,
-                n_u_pairs=cfg.u_sample_pairs,
-                seed=cfg.seed,
-                iterations=cfg.em_iterations,
-            )
+            # week: an incremental run reuses the previous u when it fits (resolve/week.py)
+            u = reusable_u(previous_model, compared, records.height, previous_records,
+                           cfg.reuse_u_within)  # fmt: skip
+            if u is not None:
+                params = estimate_m(compared, u, iterations=cfg.em_iterations,
+                                    n_records=records.height)  # fmt: skip
+            else:
+                params = fit(
+                    records,
+                    compared,
+                    n_u_pairs=cfg.u_sample_pairs,
+                    seed=cfg.seed,
+                    iterations=cfg.em_iterations,
+                )
             scored = score(compared, params, records)
     with progress.step("resolve: cluster") as detail:
         weigh = None
@@ -211,6 +224,7 @@ def resolved(
         "pairs_matched": scored.filter(pl.col("match_probability") >= cfg.match_threshold).height,
         "persons": n_persons,
         "em_iterations": params.iterations if params else 0,
+        "u": "reused from the previous run" if u is not None else "estimated from random pairs",
         "em_converged": params.converged if params else False,
         "blocking": blocking_stats(records, max_block=cfg.max_block, window=cfg.window).to_dicts(),
         "person_ids": _id_stats(stable, previous),

@@ -20,7 +20,7 @@ from typing import Final
 
 import polars as pl
 
-from pipelines.resolve.compare import comparisons
+from pipelines.resolve.compare import LEVELS, comparisons
 from pipelines.resolve.review import (
     EVIDENCE_DTYPE,
     pair_constraints,
@@ -29,7 +29,13 @@ from pipelines.resolve.review import (
 )
 from pipelines.resolve.scoring import FSParams, score
 
-__all__ = ["REVIEW_SCHEMA", "Constraints", "decision_constraints", "pairs_for_review"]
+__all__ = [
+    "REVIEW_SCHEMA",
+    "Constraints",
+    "decision_constraints",
+    "pairs_for_review",
+    "reusable_u",
+]
 
 REVIEW_SCHEMA: Final = pl.Schema(
     {
@@ -172,6 +178,37 @@ def pairs_for_review(
         .cast(REVIEW_SCHEMA)
         .sort("status", "pair_key", descending=[True, False])
     )  # fmt: skip
+
+
+def reusable_u(
+    previous: FSParams | None,
+    compared: pl.DataFrame,
+    n_records: int,
+    previous_records: int | None,
+    within: float,
+) -> dict[str, list[float]] | None:
+    """Return the previous run's u to reuse, or None to estimate it afresh.
+
+    u is how often two random records agree at each level: a property of the population's
+    values, which a weekly delivery barely moves. It is reused when the previous model has
+    it for every compared field with the same levels and the number of records changed by at
+    most ``within`` (a share); m is always estimated again by EM on this run's candidates.
+
+    Example:
+        >>> p = FSParams(m={}, u={}, prior=0.1, levels={}, u_random={"phone": [0.9, 0.05, 0.05]})
+        >>> cmp = pl.DataFrame({"g_phone": [1]}, schema={"g_phone": pl.Int8})
+        >>> reusable_u(p, cmp, 1040, 1000, 0.1) is not None, reusable_u(p, cmp, 1200, 1000, 0.1)
+        (True, None)
+    """
+    if previous is None or not previous_records or within <= 0:
+        return None
+    if abs(n_records - previous_records) > within * previous_records:
+        return None
+    fields = [c[2:] for c in compared.columns if c.startswith("g_") and c[2:] in LEVELS]
+    u = previous.u_random or {}
+    if not fields or any(len(u.get(f, [])) != len(LEVELS[f]) for f in fields):
+        return None
+    return {f: list(u[f]) for f in fields}
 
 
 def _decided_scored(

@@ -62,3 +62,16 @@ def test_fresh_starts_the_ids_from_the_records(week: tuple[Path, Path], tmp_path
     assert pl.read_parquet(out / "person_events.parquet").height == 0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["decisions"]["person_ids"] == "fresh"
+
+
+def test_a_later_run_reuses_u_when_the_population_barely_changed(
+    week: tuple[Path, Path], tmp_path: Path
+) -> None:
+    raw, out = week
+    first = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    again = run_clean(raw, out, week_config(NEXT), silent())
+    assert again.manifest["resolution"]["u"] == "reused from the previous run"
+    model = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    assert model["u_random"] == first["u_random"] and model["m"] == first["m"]
+    fresh = run_clean(raw, out, week_config(NEXT), silent(), fresh=True)
+    assert fresh.manifest["resolution"]["u"] == "estimated from random pairs"
