@@ -20,7 +20,7 @@ DANCU  := $(VENV)/bin/dancu
 UV     := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 AS_OF_FLAG := $(if $(AS_OF),--as-of $(AS_OF),)
 
-.PHONY: help setup data clean bench test test-slow test-all lint format docs distclean
+.PHONY: help setup data clean bench bench-week test test-slow test-all lint format docs distclean
 
 help:  ## Show this help
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [N=… SEED=… RAW=… OUT=… AS_OF=…]\n\n"} \
@@ -50,6 +50,9 @@ clean: setup  ## Set up, generate data if RAW has none, run the pipeline into OU
 bench: setup  ## N_BENCH residents (1M) of PROFILE (default|febrl): dancu vs Splink side by side; SPLINK=0 skips Splink
 	$(VENV)/bin/python -m pipelines.bench --residents $(N_BENCH) --dir data/bench \
 	  --profile $(PROFILE) --uv $(UV) $(if $(filter 0,$(SPLINK)),--no-splink,)
+
+bench-week: setup  ## Two weekly deliveries (N residents, 1 % changed) into one output: seconds of each clean, person ids kept
+	$(VENV)/bin/python -m pipelines.bench_week --residents $(N) --dir data/bench/week
 
 .PHONY: gate
 gate: setup  ## Check OUT for CI: GX suites, [gate] thresholds, regression (exit 1 = refused); ACCEPT=1 records the baseline

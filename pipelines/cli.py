@@ -191,6 +191,22 @@ def cli() -> None:
     help="default: three registers with our defect model; febrl: residents with FEBRL-style "
     "duplicates ([generate.febrl] settings). Default: [generate] profile, else default.",
 )
+@click.option(
+    "--from",
+    "previous",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Write the next weekly delivery of this generated folder instead: --change of its "
+    "records edited, removed or added (a third each), ground truth and a log of the changes "
+    "in OUT/_truth/.",
+)
+@click.option(
+    "--change",
+    type=click.FloatRange(min=0.0, max=0.5, min_open=True),
+    default=0.01,
+    show_default=True,
+    help="With --from: the share of each register's records that change.",
+)
 @config_option
 @quiet_option
 @wait_option
@@ -202,6 +218,8 @@ def generate(
     as_of: str | None,
     rates: tuple[str, ...],
     profile: str | None,
+    previous: Path | None,
+    change: float,
     config_path: Path | None,
     quiet: bool,
     wait: bool,
@@ -214,11 +232,31 @@ def generate(
         dancu generate --out data/raw --residents 100000 --seed 42 --rate legacy_phone=0.05
 
         dancu generate --out data/febrl --residents 100000 --profile febrl
+
+        dancu generate --from data/raw --change 0.01 --out data/raw-w2 --as-of 2026-11-29
     """
     from pipelines.io.guard import replacing
     from pipelines.io.outdir import write_marker
 
     cfg = build_config(config_path)
+    if previous is not None:
+        from pipelines.generate.delivery import run_next_delivery
+
+        progress = Progress(enabled=not quiet)
+        next_seed = seed if seed is not None else cfg.generate.seed
+        with (
+            guarded("generate", out, progress, debug),
+            replacing(out, "generate", raw=previous, wait=wait, note=progress.info),
+        ):
+            summary = run_next_delivery(
+                previous, out, change=change, seed=next_seed,
+                as_of=parse_date(as_of, "--as-of") or dt.date.today(), progress=progress,
+            )  # fmt: skip
+            write_marker(out, "generate", f"next-of-{previous.name}-seed-{next_seed}")
+        for source, path in summary.files.items():
+            click.echo(f"{source:<13} {summary.rows[source]:>10,} rows  {path}")
+        click.echo(f"changes       {out / '_truth' / 'changes.parquet'}  ({summary.seconds:.1f} s)")
+        return
     gen = cfg.generate
     gen = dataclasses.replace(
         gen,
@@ -275,6 +313,12 @@ def generate(
     help="Read only this sheet of .xlsx inputs (default: every sheet with a recognisable "
     "header row).",
 )
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Do not carry person ids from the previous run in --out: derive them afresh from the "
+    "records (the stewards' decisions in OUT/decisions/ still apply).",
+)
 @config_option
 @quiet_option
 @wait_option
@@ -285,6 +329,7 @@ def clean(
     as_of: str | None,
     lang: str | None,
     sheet: str | None,
+    fresh: bool,
     config_path: Path | None,
     quiet: bool,
     wait: bool,
@@ -293,7 +338,9 @@ def clean(
     """Run the pipeline on the raw registers and write the clean outputs.
 
     Ends with the four scores (đúng, đủ, sạch, sống) per register and the path of the
-    HTML report. Exit code 0 when the run completes (whatever the data quality); 2 when
+    HTML report. When --out holds an earlier run, its person ids are carried forward (each
+    change logged in person_events.parquet) and the decisions imported with `dancu review
+    import` are applied. Exit code 0 when the run completes (whatever the data quality); 2 when
     the input cannot be used (the message names the file, column or line), when --out
     holds files dancu did not write, or when another run is writing it; 3 on an internal
     error: the last good outputs stay untouched and a crash report (values masked) is
@@ -302,6 +349,8 @@ def clean(
     Example:
 
         dancu clean --raw data/raw --out data/clean --as-of 2026-11-22 --lang en
+
+        dancu clean --raw data/raw-week48 --out data/clean --fresh
     """
     from pipelines.report.console import scores_table, summary_table
     from pipelines.run import run_clean
@@ -316,12 +365,15 @@ def clean(
         cfg = dataclasses.replace(cfg, clean=dataclasses.replace(cfg.clean, sheet=sheet))
     progress = Progress(enabled=not quiet)
     with guarded("clean", out, progress, debug):
-        result = run_clean(raw, out, cfg, progress, wait=wait)
+        result = run_clean(raw, out, cfg, progress, wait=wait, fresh=fresh)
     click.echo(summary_table(result.manifest))
     click.echo("")
     click.echo(scores_table(result.scorecard))
     click.echo(f"outputs: {result.out}")
     click.echo(f"report:  {result.report}")
+    asked = (result.scorecard.get("flow") or {}).get("review", {}).get("open", 0)
+    if asked:
+        click.echo(f"review:  {result.out / 'reports' / 'review'} ({asked} pairs to decide)")
 
 
 @cli.command()
@@ -346,28 +398,47 @@ def clean(
     default=None,
     help="Also write the figures as JSON to this file.",
 )
+@click.option(
+    "--labels",
+    is_flag=True,
+    help="Measure against the stewards' pair decisions in OUT/decisions/ instead of ground "
+    "truth: precision and recall of the automatic decisions on the decided pairs.",
+)
 @config_option
 @debug_option
 def evaluate(
-    out: Path, truth: Path, json_path: Path | None, config_path: Path | None, debug: bool
+    out: Path,
+    truth: Path,
+    json_path: Path | None,
+    labels: bool,
+    config_path: Path | None,
+    debug: bool,
 ) -> None:
-    """Score a run's person_id and findings against ground truth.
+    """Score a run's person_id and findings against ground truth, or against labels.
 
     Prints pairwise precision, recall and F1 of person_id (overall, within and across
-    registers), the blocking recall, and the findings' recall per injected defect.
+    registers), the blocking recall, and the findings' recall per injected defect. With
+    --labels: the precision and recall of dancu's automatic decisions (match probability at
+    or above [resolve] match_threshold) on the pairs stewards decided.
 
     Example:
 
         dancu evaluate --out data/clean --truth data/raw/_truth/truth.parquet
+
+        dancu evaluate --out data/clean --labels
     """
     import json
 
+    from pipelines.evaluate.labels import label_evaluation, labels_text
     from pipelines.evaluate.report import evaluation, evaluation_text
 
     cfg = build_config(config_path)
     with guarded("evaluate", out, Progress(enabled=False), debug):
-        result = evaluation(out, truth, cfg.resolve)
-    click.echo(evaluation_text(result))
+        if labels:
+            result = label_evaluation(out, cfg.resolve.match_threshold)
+        else:
+            result = evaluation(out, truth, cfg.resolve)
+    click.echo(labels_text(result) if labels else evaluation_text(result))
     if json_path is not None:
         data = {k: v for k, v in result.items() if k != "findings_report"}
         json_path.write_text(json.dumps(data, indent=2), encoding="utf-8")
@@ -559,6 +630,67 @@ def gate(
         )
     if not result.passed:
         sys.exit(1)
+
+
+@cli.group()
+def review() -> None:
+    """Bring the stewards' decisions back: filled review files and worklists.
+
+    Example:
+
+        dancu review import --out data/clean data/clean/reports/review/01-ha-noi.xlsx
+    """
+
+
+@review.command("import")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data/clean"),
+    show_default=True,
+    help="Output folder of a `dancu clean` run; the decisions go to OUT/decisions/.",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@config_option
+@quiet_option
+@wait_option
+@debug_option
+def review_import(
+    out: Path,
+    files: tuple[Path, ...],
+    config_path: Path | None,
+    quiet: bool,
+    wait: bool,
+    debug: bool,
+) -> None:
+    """Read filled review files (reports/review/) and worklists (reports/worklist/).
+
+    Checks every row against the run in OUT (unknown pair or finding keys and record ids,
+    records changed since the file was written, a pair decided both ways, decisions that
+    contradict each other) and stores the decisions in OUT/decisions/, kept from run to
+    run: 'cùng người' joins two records, 'khác người' keeps them apart, 'không phải lỗi'
+    takes a finding off the list, 'đã sửa tại nguồn' that still shows comes back as 'mở
+    lại'. They apply from the next `dancu clean`. A filled file inside OUT is recorded as
+    imported, so the next clean may replace it (a copy is kept in OUT/decisions/imported/).
+    Exit code 0 when imported; 2 when a file or a row cannot be used: nothing is imported
+    then, and the message names the file, sheet and row.
+
+    Example:
+
+        dancu review import --out data/clean data/clean/reports/review/*.xlsx week48.xlsx
+    """
+    from pipelines.decisions.command import run_review_import
+    from pipelines.io.guard import adding_to
+
+    build_config(config_path)
+    progress = Progress(enabled=not quiet)
+    with (
+        guarded("review import", out, progress, debug),
+        adding_to(out, "review import", wait=wait, note=progress.info),
+    ):
+        result = run_review_import(out, list(files))
+    for line in result.lines():
+        click.echo(line)
 
 
 def main() -> None:

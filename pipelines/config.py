@@ -177,6 +177,14 @@ class ResolveConfig:
     """Random record pairs used to estimate the u probabilities."""
     seed: int = 42
     """Seed of the random pairs (same seed, same parameters, same ids)."""
+    reuse_u_within: float = 0.1
+    """An incremental run reuses the previous run's u probabilities (agreement of random
+    pairs, a property of the population) when its number of records changed by at most this
+    share; 0 estimates them afresh every run (as ``--fresh`` does)."""
+    review_band: tuple[float, float] = (0.5, 0.95)
+    """Pairs whose match probability is in ``[low, high)`` are doubtful: they go to the
+    review files for a steward to decide (until then ``match_threshold`` decides them); a
+    pair above the band is merged, one below it is not, without asking."""
     pairs_per_part: int = 0
     """Candidate pairs are compared and scored in partitions of about this many (memory, not
     results: any partitioning gives the same persons); 0: from ``[run] memory_gb``."""
@@ -478,6 +486,18 @@ def _gate_settings(gate: GateConfig) -> GateConfig:
     return replace(gate, critical_rules=tuple(rules))
 
 
+def _band(value: Any) -> tuple[float, float]:
+    """Return ``[resolve] review_band`` as ``(low, high)`` with 0 ≤ low < high ≤ 1."""
+    ok = isinstance(value, list | tuple) and len(value) == 2
+    ok = ok and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    if not ok or not 0.0 <= value[0] < value[1] <= 1.0:
+        raise ConfigError(
+            "[resolve] review_band must be two match probabilities [low, high] with "
+            f"0 <= low < high <= 1, got {value!r}"
+        )
+    return float(value[0]), float(value[1])
+
+
 def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Config:
     """Return the configuration from ``path`` (if it exists) and the environment.
 
@@ -539,6 +559,9 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
             )
     if not 0.0 < cfg.resolve.match_threshold < 1.0:
         raise ConfigError("[resolve] match_threshold must be between 0 and 1 (exclusive)")
+    cfg = replace(cfg, resolve=replace(cfg.resolve, review_band=_band(cfg.resolve.review_band)))
+    if not 0.0 <= cfg.resolve.reuse_u_within <= 1.0:
+        raise ConfigError("[resolve] reuse_u_within must be a share between 0 and 1")
     if cfg.resolve.max_block < 2 or cfg.resolve.window < 1:
         raise ConfigError("[resolve] max_block must be at least 2 and window at least 1")
     if cfg.clean.lang not in ("vi", "en"):

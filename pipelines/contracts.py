@@ -64,8 +64,10 @@ LINKS_SCHEMA: dict[str, pl.DataType] = {
     "person_id": pl.String(),
     "match_score": pl.Float64(),
     "match_reason": pl.String(),
+    "person_since": pl.Date(),
 }
-"""Columns of ``links.parquet`` (DESIGN §5)."""
+"""Columns of ``links.parquet`` (DESIGN §5); ``person_since`` is the as-of date of the run
+that first gave the record's person its id (ids are carried from run to run)."""
 
 
 def empty_findings() -> pl.DataFrame:

@@ -129,6 +129,7 @@ def build_manifest(
     seconds: float,
     findings: Mapping[str, Mapping[str, int]] | None = None,
     resolution: Mapping[str, Any] | None = None,
+    decisions: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return the manifest as a JSON-ready dict (DESIGN §5).
 
@@ -152,5 +153,6 @@ def build_manifest(
         "accounting": {source: dict(c) for source, c in counts.items()},
         "findings": {source: dict(f) for source, f in (findings or {}).items()},
         "resolution": dict(resolution or {}),
+        "decisions": dict(decisions or {}),
         "seconds": round(seconds, 3),
     }

@@ -21,12 +21,16 @@ import polars as pl
 
 from pipelines.budget import check_budget, estimated_rows, run_budget
 from pipelines.config import Config
-from pipelines.contracts import LINKS_SCHEMA, empty_findings, empty_tally
+from pipelines.contracts import FINDINGS_SCHEMA, LINKS_SCHEMA, empty_findings, empty_tally
+from pipelines.decisions.findings import findings_with_decisions, with_finding_keys
+from pipelines.decisions.flow import week_flow
+from pipelines.decisions.store import read_finding_decisions, read_pair_decisions
 from pipelines.errors import OutputError
 from pipelines.ingest import empty_quarantine
 from pipelines.io import atomic_output, find_inputs, write_json, write_parquet
 from pipelines.io.guard import replacing
 from pipelines.io.outdir import scratch_folder
+from pipelines.io.previous import EVENTS_PREFIX, PreviousRun, read_previous_run
 from pipelines.manifest import (
     StageRecord,
     build_manifest,
@@ -35,12 +39,16 @@ from pipelines.manifest import (
 )
 from pipelines.progress import Progress
 from pipelines.reconcile import reconciled_with_tally
-from pipelines.report.history import load_history, previous_scorecard, write_history
+from pipelines.report.history import history_name, load_history, previous_scorecard, write_history
 from pipelines.report.render import write_reports
+from pipelines.report.review_files import REVIEW_DIR, write_review_files
 from pipelines.report.worklist import write_worklists
+from pipelines.report.worklist_context import worklist_context
 from pipelines.resolve.golden import GOLDEN_INPUTS, golden_records
 from pipelines.resolve.link_findings import link_findings, link_tally
+from pipelines.resolve.stable_ids import empty_events
 from pipelines.resolve.stage import resolved
+from pipelines.resolve.week import REVIEW_SCHEMA
 from pipelines.rules import DIMENSIONS
 from pipelines.score import record_index, scorecard, with_change
 from pipelines.sources import processed_source
@@ -90,6 +98,18 @@ def _with_person(scan: pl.LazyFrame, person: pl.DataFrame) -> pl.LazyFrame:
     )
 
 
+def _projections(
+    scans: dict[str, pl.LazyFrame], person: pl.DataFrame, columns: set[str]
+) -> dict[str, pl.DataFrame]:
+    """Return each register's ``columns`` (those it has) with ``person_id``, in row order."""
+    return {
+        source: _with_person(
+            scan.select(c for c in scan.collect_schema().names() if c in columns), person
+        ).collect()
+        for source, scan in scans.items()
+    }
+
+
 def _finding_counts(findings: pl.DataFrame) -> dict[str, int]:
     """Return the number of findings and of records with at least one, overall and per word."""
     counts = {"findings": findings.height, "records": findings["record_id"].n_unique()}
@@ -125,8 +145,54 @@ def _scorecard(
     return scorecard(record_index(frames), findings, tally, quarantined, meta, names)
 
 
+def empty_review() -> pl.DataFrame:
+    """Return an empty ``review_pairs`` frame."""
+    return pl.DataFrame(schema=REVIEW_SCHEMA)
+
+
+def _flow(
+    findings: pl.DataFrame,
+    suppressed: pl.DataFrame,
+    previous: PreviousRun,
+    resolution: Any,
+    card: dict[str, Any],
+) -> dict[str, Any]:
+    """Return the week in numbers (``scorecard.json`` ``flow``; decisions/flow.py)."""
+    before = None
+    if previous.findings is not None:
+        before = previous.findings
+        if "finding_key" not in before.columns:
+            before = with_finding_keys(before)
+    names = {p["province_code"]: p["province_name"] for p in card.get("provinces") or []}
+    persons: dict[str, int] = {}
+    review: dict[str, int] = {}
+    if resolution is not None:
+        ids = resolution.stats.get("person_ids") or {}
+        persons = {k: int(ids.get(k, 0)) for k in ("carried", "new", "merged", "split", "retired")}
+        rows = resolution.review
+        decided = rows.filter(pl.col("status") == "decided")
+        review = {
+            "open": rows.filter(pl.col("status") == "open").height,
+            "decided": decided.height,
+            "same": decided.filter(pl.col("decision") == "same").height,
+            "different": decided.filter(pl.col("decision") == "different").height,
+            "no_longer_apply": int(resolution.decisions.get("no_longer_apply", 0)),
+        }
+    compared = {"run_id": previous.run_id, "as_of": previous.as_of} if previous.run_id else None
+    return week_flow(
+        findings, suppressed, before, persons=persons, review=review, compared_with=compared,
+        province_names=names,
+    )  # fmt: skip
+
+
 def run_clean(
-    raw: Path, out: Path, cfg: Config, progress: Progress, *, wait: bool = False
+    raw: Path,
+    out: Path,
+    cfg: Config,
+    progress: Progress,
+    *,
+    wait: bool = False,
+    fresh: bool = False,
 ) -> RunResult:
     """Run the clean pipeline on the files in ``raw`` and replace ``out`` atomically.
 
@@ -138,6 +204,10 @@ def run_clean(
     input, :class:`~pipelines.errors.OutputFolderError` for an ``out`` that is not dancu's
     and :class:`~pipelines.errors.OutputError` when writing fails or rows do not reconcile;
     in every case the previous ``out`` is unchanged.
+
+    When ``out`` holds a previous run its person ids are carried forward (``fresh``: they are
+    not; ids start afresh from the records) and the stewards' decisions in ``out/decisions/``
+    are applied.
 
     Example:
         >>> from pipelines.config import Config
@@ -151,10 +221,12 @@ def run_clean(
         replacing(out, "clean", raw=raw, wait=wait, note=progress.info),
         scratch_folder(out) as scratch,
     ):
-        return _run_clean(raw, out, cfg, progress, scratch)
+        return _run_clean(raw, out, cfg, progress, scratch, fresh)
 
 
-def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, scratch: Path) -> RunResult:
+def _run_clean(
+    raw: Path, out: Path, cfg: Config, progress: Progress, scratch: Path, fresh: bool
+) -> RunResult:
     started = time.perf_counter()
     as_of = cfg.run_as_of()
     inputs = find_inputs(raw)
@@ -181,10 +253,30 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, scratch: P
         [empty_quarantine(), *(r.quarantine for r in results.values())], how="vertical"
     )
     kept_rows = sum(r.rows for r in results.values())
+    # week: what the previous run and the stewards left (io/previous.py, decisions/store.py)
+    previous = read_previous_run(out)
+    carried = PreviousRun() if fresh else previous
+    pair_decisions, finding_decisions = read_pair_decisions(out), read_finding_decisions(out)
     start = time.perf_counter()
     resolve_cfg = replace(cfg.resolve, pairs_per_part=budget.pairs_per_part)
     scans = {source: r.scan() for source, r in results.items()}
-    resolution = resolved(scans, resolve_cfg, progress, work=scratch) if kept_rows else None
+    resolution = (
+        resolved(
+            scans,
+            resolve_cfg,
+            progress,
+            work=scratch,
+            previous=carried.links,
+            decisions=pair_decisions,
+            issued=carried.issued,
+            run_id=run_id,
+            as_of=as_of,
+            previous_model=carried.model,
+            previous_records=carried.records,
+        )
+        if kept_rows
+        else None
+    )
     resolve_stage = StageRecord(
         "resolve", "all", kept_rows, kept_rows, 0, round(time.perf_counter() - start, 3)
     )
@@ -201,12 +293,7 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, scratch: P
         raise OutputError(f"resolution linked {links.height} records of {kept_rows}")
     person = links.select("source", "record_id", "person_id")
     # what reconciliation, link findings and the scorecard read: a projection, not the registers
-    frames = {
-        source: _with_person(
-            scan.select(c for c in CORE_COLUMNS if c in scan.collect_schema().names()), person
-        ).collect()
-        for source, scan in scans.items()
-    }
+    frames = _projections(scans, person, set(CORE_COLUMNS))
     findings = (
         pl.concat([empty_findings().lazy(), *(r.scan_findings() for r in results.values())])
         .drop("person_id")
@@ -222,6 +309,9 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, scratch: P
         "reconcile", "all", kept_rows, kept_rows, 0, round(time.perf_counter() - start, 3)
     )
     findings = pl.concat([findings, link_findings(links, frames), cross])
+    # week: the stewards' finding decisions: false alarms out, fixes that still show reopened
+    week = findings_with_decisions(with_finding_keys(findings), finding_decisions)
+    findings, suppressed = week.open, week.suppressed
     tally = pl.concat(
         [empty_tally(), *(r.tally for r in results.values()), link_tally(frames), cross_tally]
     )
@@ -231,6 +321,7 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, scratch: P
         history = load_history(out)
         card = _scorecard(frames, findings, tally, counts, run_id, as_of, generated_at)
         card = with_change(card, previous_scorecard(history, card["generated_at"]))
+        card["flow"] = _flow(findings, suppressed, previous, resolution, card)
     score_stage = StageRecord(
         "score", "all", kept_rows, kept_rows, 0, round(time.perf_counter() - start, 3)
     )
@@ -245,7 +336,22 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, scratch: P
             outputs["links.parquet"] = write_parquet(links, tmp / "links.parquet")
             outputs["persons.parquet"] = write_parquet(persons, tmp / "persons.parquet")
             outputs["quarantine.parquet"] = write_parquet(quarantine, tmp / "quarantine.parquet")
-            outputs["findings.parquet"] = write_parquet(findings, tmp / "findings.parquet")
+            listed = [*FINDINGS_SCHEMA.names(), "finding_key", "finding_status"]
+            outputs["findings.parquet"] = write_parquet(
+                findings.select(listed), tmp / "findings.parquet"
+            )
+            # week: false alarms, id events (also kept in history/), pairs to review
+            outputs["findings_suppressed.parquet"] = write_parquet(
+                suppressed.select(*listed, "decided_by", "decided_on", "note"),
+                tmp / "findings_suppressed.parquet",
+            )
+            events = resolution.events if resolution is not None else empty_events()
+            outputs["person_events.parquet"] = write_parquet(events, tmp / "person_events.parquet")
+            stamp = history_name(card).removeprefix("scorecard-").removesuffix(".json")
+            (tmp / "history").mkdir(exist_ok=True)
+            write_parquet(events, tmp / "history" / f"{EVENTS_PREFIX}{stamp}.parquet")
+            review = resolution.review if resolution is not None else empty_review()
+            outputs["review_pairs.parquet"] = write_parquet(review, tmp / "review_pairs.parquet")
             write_json(card, tmp / "scorecard.json")
             write_history(card, tmp)
             params = resolution.params if resolution is not None else None
@@ -256,14 +362,25 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, scratch: P
         start = time.perf_counter()
         with progress.step("write reports and worklists") as detail:
             lang = cfg.clean.lang
+            del frames  # the worklists' context: the core columns and those findings name
+            named = {*findings["column"].drop_nulls(), *suppressed["column"].drop_nulls()}
+            frames = _projections(scans, person, {*CORE_COLUMNS, "address", *named})
             sheets = write_worklists(
-                findings, tmp / "reports" / "worklist", lang, created=as_of, run_id=run_id
-            )
+                worklist_context(findings, frames, lang), tmp / "reports" / "worklist", lang,
+                created=as_of, run_id=run_id, suppressed=worklist_context(suppressed, frames, lang),
+            )  # fmt: skip
+            asked = write_review_files(
+                review, frames, tmp / "reports" / REVIEW_DIR, lang, created=as_of, run_id=run_id,
+                band=cfg.resolve.review_band, threshold=cfg.resolve.match_threshold,
+            )  # fmt: skip
             reports = write_reports(
                 card, [*history, card], findings, tmp / "reports", ["vi", lang],
                 targets=cfg.gate.min_score, worklists=sheets,
             )  # fmt: skip
-            detail(f"{', '.join(p.name for p in reports)} and {len(sheets)} worklist files")
+            detail(
+                f"{', '.join(p.name for p in reports)}, {len(sheets)} worklist and "
+                f"{len(asked)} review files"
+            )
         report_stage = StageRecord(
             "report", "all", findings.height, len(sheets), 0, round(time.perf_counter() - start, 3)
         )
@@ -288,6 +405,12 @@ def _run_clean(raw: Path, out: Path, cfg: Config, progress: Progress, scratch: P
                 for source in results
             },
             resolution=resolution.stats if resolution is not None else {},
+            decisions={
+                "pairs": resolution.decisions if resolution is not None else {},
+                "findings": week.counts,
+                "review_files": len(asked),
+                "person_ids": "fresh" if fresh else "carried from the previous run",
+            },
         )
         write_json(manifest, tmp / "manifest.json")
     total = sum(c["rows_in"] for c in counts.values())

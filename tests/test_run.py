@@ -61,15 +61,18 @@ def test_outputs_and_manifest_reconcile(tmp_path: Path, raw: Path, cfg: Config) 
     assert sorted(p.name for p in out.iterdir()) == [
         ".dancu-output",
         "findings.parquet",
+        "findings_suppressed.parquet",
         "history",
         "insurance.parquet",
         "links.parquet",
         "manifest.json",
         "model.json",
+        "person_events.parquet",
         "persons.parquet",
         "quarantine.parquet",
         "reports",
         "residents.parquet",
+        "review_pairs.parquet",
         "scorecard.json",
     ]
     reports = sorted(p.relative_to(out).as_posix() for p in (out / "reports").rglob("*.*"))
@@ -83,10 +86,10 @@ def test_outputs_and_manifest_reconcile(tmp_path: Path, raw: Path, cfg: Config) 
     card = json.loads((out / "scorecard.json").read_text(encoding="utf-8"))
     assert card == result.scorecard
     assert (card["run_id"], card["as_of"]) == (manifest_run_id(out), "2026-11-22")
-    assert [p.name for p in (out / "history").iterdir()] == [
-        "scorecard-"
-        + card["generated_at"][:26].replace("-", "").replace(":", "").replace(".", "")
-        + "Z.json"
+    stamp = card["generated_at"][:26].replace("-", "").replace(":", "").replace(".", "")
+    assert sorted(p.name for p in (out / "history").iterdir()) == [
+        f"person_events-{stamp}Z.parquet",
+        f"scorecard-{stamp}Z.json",
     ]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest == result.manifest
@@ -103,6 +106,9 @@ def test_outputs_and_manifest_reconcile(tmp_path: Path, raw: Path, cfg: Config) 
         "links.parquet": 3,
         "quarantine.parquet": 3,
         "findings.parquet": 8,
+        "findings_suppressed.parquet": 0,
+        "person_events.parquet": 0,  # a first run: no id changed
+        "review_pairs.parquet": 0,
         "persons.parquet": 3,
     }
     findings = pl.read_parquet(out / "findings.parquet")
@@ -141,6 +147,7 @@ def test_outputs_and_manifest_reconcile(tmp_path: Path, raw: Path, cfg: Config) 
             "person_id": pl.String,
             "match_score": pl.Float64,
             "match_reason": pl.String,
+            "person_since": pl.Date,
         }
     )
     quarantine = pl.read_parquet(out / "quarantine.parquet")

@@ -27,15 +27,33 @@ VI_HEADERS = [
     "Thứ tự ưu tiên",
     "Sổ đăng ký",
     "Mã bản ghi",
+    "Họ và tên",
+    "Ngày sinh",
+    "Số định danh",
     "Mã người",
     "Khía cạnh",
     "Quy tắc",
     "Trường",
     "Giá trị hiện tại",
+    "Giá trị dancu ghi",
     "Vấn đề",
+    "Bản ghi liên quan",
     "Tỉnh/thành",
     "Số vấn đề của bản ghi",
+    "Mã vấn đề",
+    "Trạng thái",
+    "Người xử lý",
+    "Ngày",
+    "Ghi chú",
+    "_status_written",
+    "_value",
 ]
+LAST = "W"  # the last column's letter (the two hidden ones end the sheet)
+COUNT = "P"  # "Số vấn đề của bản ghi", the one number column
+
+
+def letter(header: str) -> str:
+    return chr(65 + VI_HEADERS.index(header))
 
 
 def finding(
@@ -81,14 +99,26 @@ def test_rows_have_vietnamese_headers_and_plain_words() -> None:
         "Thứ tự ưu tiên": "3 – thiếu, sai dạng, chưa liên kết",
         "Sổ đăng ký": "Dân cư",
         "Mã bản ghi": "R1",
+        "Họ và tên": None,  # no clean records given: no identity to show
+        "Ngày sinh": None,
+        "Số định danh": None,
         "Mã người": "PR1",
         "Khía cạnh": "đủ",
         "Quy tắc": "required.missing",
         "Trường": "số điện thoại",
         "Giá trị hiện tại": None,
+        "Giá trị dancu ghi": None,
         "Vấn đề": "số điện thoại bị trống",
+        "Bản ghi liên quan": None,
         "Tỉnh/thành": "Thành phố Hà Nội",
         "Số vấn đề của bản ghi": 1,
+        "Mã vấn đề": None,
+        "Trạng thái": "chưa xử lý",
+        "Người xử lý": None,
+        "Ngày": None,
+        "Ghi chú": None,
+        "_status_written": "open",
+        "_value": None,
     }
     assert rows.schema["Số vấn đề của bản ghi"] == pl.Int64
     assert all(dtype == pl.String for name, dtype in rows.schema.items() if "Số" not in name)
@@ -204,12 +234,18 @@ def test_every_sheet_prints_landscape_one_page_wide_with_the_header_repeated(
         assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)
     data = book["Danh sách cần sửa"]
     assert data.print_title_rows == "$1:$1"
-    assert data.freeze_panes == "A2" and data.auto_filter.ref == "A1:K42"
-    widths = [data.column_dimensions[chr(65 + i)].width for i in range(11)]
-    assert sum(widths) < 200  # fits a landscape page at a readable scale
-    for column in ("I", "H", "F"):  # problem, value, rule: wrapped, not cut
-        assert data[f"{column}2"].alignment.wrap_text
-    assert data["I2"].alignment.vertical == "top"
+    assert data.freeze_panes == "A2" and data.auto_filter.ref == f"A1:{LAST}42"
+    visible = [h for h in VI_HEADERS if not h.startswith("_")]
+    widths = [data.column_dimensions[letter(h)].width for h in visible]
+    # the record's identity and the steward's columns make it wide: about 60 % on A4
+    assert sum(widths) < 310
+    for header in ("Vấn đề", "Giá trị hiện tại", "Quy tắc"):  # wrapped, not cut
+        assert data[f"{letter(header)}2"].alignment.wrap_text
+    assert data[f"{letter('Vấn đề')}2"].alignment.vertical == "top"
+    cols = ET.fromstring(sheet_xml(path)).findall("m:cols/m:col", NS)
+    hidden = {i for c in cols if c.get("hidden") == "1"
+              for i in range(int(c.get("min", "0")), int(c.get("max", "0")) + 1)}  # fmt: skip
+    assert hidden == {VI_HEADERS.index(h) + 1 for h in ("_status_written", "_value")}
 
 
 def test_counts_are_numbers_and_codes_are_words(tmp_path: Path) -> None:
@@ -233,7 +269,7 @@ def test_counts_are_numbers_and_codes_are_words(tmp_path: Path) -> None:
     assert values["event_type.unrecognised"] == "khai sinh?"  # a raw value stays as written
     assert values["updated_at.stale"] == "2019-01-01"
     english = openpyxl.load_workbook(write_worklists(findings, tmp_path / "en", "en")[0])
-    assert "alive" in [c.value for c in english["To fix"]["H"]]
+    assert "alive" in [c.value for c in english["To fix"][letter("Giá trị hiện tại")]]
 
 
 def test_superseded_unit_names_the_unit_that_changed(tmp_path: Path) -> None:
@@ -274,9 +310,13 @@ def test_formula_like_values_stay_text(tmp_path: Path) -> None:
     data_rows = root.findall("m:sheetData/m:row", NS)[1:]
     assert len(data_rows) == len(values)
     cells = [c for row in data_rows for c in row.findall("m:c", NS)]
-    # every value is an inline string; only the count column (K) holds numbers
-    assert {c.get("t") for c in cells if not c.get("r", "").startswith("K")} == {"inlineStr"}
-    assert {c.get("t") for c in cells if c.get("r", "").startswith("K")} == {None}
+
+    # every value is an inline string; only the count column holds numbers
+    def col(cell: ET.Element) -> str:
+        return re.sub(r"\d", "", cell.get("r", ""))
+
+    assert {c.get("t") for c in cells if col(c) != COUNT} == {"inlineStr"}
+    assert {c.get("t") for c in cells if col(c) == COUNT} == {None}
     assert '<t>=HYPERLINK("http://x","y")</t>' in xml
     assert "<hyperlinks" not in xml
     back = read_sheet(path).sort("Mã bản ghi")["Giá trị hiện tại"].to_list()
@@ -290,9 +330,9 @@ def test_data_columns_are_text_formatted_and_header_bold_frozen_filtered(tmp_pat
     pane = root.find(".//m:pane", NS)
     assert pane is not None and pane.get("state") == "frozen" and pane.get("ySplit") == "1"
     auto = root.find("m:autoFilter", NS)
-    assert auto is not None and auto.get("ref") == "A1:K3"
+    assert auto is not None and auto.get("ref") == f"A1:{LAST}3"
     dimension = root.find("m:dimension", NS)
-    assert dimension is not None and dimension.get("ref") == "A1:K3"
+    assert dimension is not None and dimension.get("ref") == f"A1:{LAST}3"
     with zipfile.ZipFile(path) as z:
         styles = ET.fromstring(z.read("xl/styles.xml"))
     xfs = styles.findall("m:cellXfs/m:xf", NS)
@@ -305,8 +345,8 @@ def test_data_columns_are_text_formatted_and_header_bold_frozen_filtered(tmp_pat
     text_xf = xfs[int(value_cell.get("s", "0"))]
     assert text_xf.get("numFmtId") == "49"  # the built-in "@" (text) format
     cols = root.findall("m:cols/m:col", NS)  # adjacent equal columns share one <col>
-    assert sum(int(c.get("max", "0")) - int(c.get("min", "1")) + 1 for c in cols) == 11
-    assert all(8 <= float(c.get("width", "0")) <= 61 for c in cols)
+    assert sum(int(c.get("max", "0")) - int(c.get("min", "1")) + 1 for c in cols) == 23
+    assert all(4 <= float(c.get("width", "0")) <= 61 for c in cols)
     # each column's own format is the one of its cells, so new entries get it too; every
     # column but the count is text ("@")
     cells = root.findall(".//m:row[@r='2']/m:c", NS)
@@ -315,9 +355,11 @@ def test_data_columns_are_text_formatted_and_header_bold_frozen_filtered(tmp_pat
         for c in cols
         for _ in range(int(c.get("max", "0")) - int(c.get("min", "1")) + 1)
     ]
-    assert styles == [c.get("s") for c in cells]
-    formats = [xfs[int(c.get("s", "0"))].get("numFmtId") for c in cells]
-    assert formats[:-1] == ["49"] * 10 and formats[-1] != "49"
+    present = {re.sub(r"\d", "", c.get("r", "")): c.get("s") for c in cells}  # empty: no cell
+    assert {k: styles[ord(k) - 65] for k in present} == present
+    formats = [xfs[int(s or "0")].get("numFmtId") for s in styles]
+    count = VI_HEADERS.index("Số vấn đề của bản ghi")
+    assert formats[:count] + formats[count + 1 :] == ["49"] * 22 and formats[count] != "49"
 
 
 def test_a_province_over_the_row_limit_continues_in_parts(tmp_path: Path) -> None:
@@ -336,7 +378,7 @@ def test_a_province_over_the_row_limit_continues_in_parts(tmp_path: Path) -> Non
     order = pl.concat(parts)["Mã bản ghi"].to_list()
     assert order == worklist_rows(findings)["Mã bản ghi"].to_list()
     assert order[:2] == ["R0", "R0"]  # the urgent finding and its record's other finding first
-    assert re.search(r'<dimension ref="A1:K3"/>', sheet_xml(paths[2]))
+    assert re.search(rf'<dimension ref="A1:{LAST}3"/>', sheet_xml(paths[2]))
 
 
 def test_same_findings_give_byte_identical_files(tmp_path: Path) -> None:

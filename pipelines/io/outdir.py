@@ -46,6 +46,7 @@ from pipelines.errors import OutputError, OutputFolderError
 from pipelines.failpoints import failpoint
 
 __all__ = [
+    "FILL_IN_DIRS",
     "KEEP_FILES",
     "KEPT_DIRS",
     "MARKER",
@@ -72,6 +73,10 @@ WORK_MARKER: Final = ".dancu-work"
 KEPT_DIRS: Final[tuple[str, ...]] = ("history", "decisions", "reports/outbox")
 """Sub-folders kept from run to run (the score history, the stewards' decisions, e-mails not
 yet delivered): carried into every new output folder, never removed."""
+
+FILL_IN_DIRS: Final[tuple[str, ...]] = ("reports/review/", "reports/worklist/")
+"""Files there are meant to be filled in by a steward and imported (``dancu review
+import``), which records them as they are; until then the guard names the command."""
 
 KEEP_FILES: Final[tuple[str, ...]] = (".gitkeep",)
 """Files of someone else's that an output folder may hold and every run carries over."""
@@ -298,10 +303,18 @@ def check_output_folder(out: Path, command: str) -> None:
         problems.append(f"it holds {_listing(foreign)}, which dancu did not write")
     if changed:
         problems.append(f"{_listing(changed)} changed since dancu wrote it")
+    filled = [c for c in changed if c.startswith(FILL_IN_DIRS)]
+    hint = ""
+    if filled:
+        hint = (
+            f". A review file or worklist filled in place: import it first (dancu review "
+            f"import --out {out} {' '.join(str(out / f) for f in filled[:_SHOWN])}), then run "
+            "again"
+        )
     if problems:
         raise OutputFolderError(
             f"{out}: not a folder dancu may replace: {'; '.join(problems)}. Nothing was "
-            "touched. Choose a new or empty folder, or move those files away first"
+            f"touched. Choose a new or empty folder, or move those files away first{hint}"
         )
 
 

@@ -130,6 +130,32 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "privacy": "Thư này chỉ có số đếm và điểm; không có dữ liệu cá nhân.",
         "footer_email": "Thư gửi tự động bởi dancu.",
         "chart_alt": "Biểu đồ điểm chung theo tuần: {values}",
+        # the week in numbers (scorecard.json flow)
+        "week_title": "Tuần này: danh sách cần sửa, người, cặp cần xem xét",
+        "week_short": "Tuần này",
+        "week_findings": "Danh sách cần sửa",
+        "week_new": "Mới",
+        "week_resolved": "Đã hết",
+        "week_reopened": "Mở lại",
+        "week_false_alarms": "Không phải lỗi",
+        "week_open": "Còn mở",
+        "week_compared": "So với lần chạy có dữ liệu đến ngày {date}.",
+        "week_first": "Lần chạy đầu: mọi vấn đề đều là mới.",
+        "week_note": (
+            "Đếm theo vấn đề (một bản ghi, một quy tắc). «Đã hết»: có ở lần trước, không còn "
+            "lần này. «Mở lại»: đã báo sửa tại nguồn nhưng vẫn còn. «Không phải lỗi»: cán bộ đã "
+            "đánh dấu; không tính vào điểm và không còn trong danh sách."
+        ),
+        "week_persons": (
+            "Người: {new} mới, {merged} được gộp vào người khác, {split} được tách, {retired} mã "
+            "người ngừng dùng ({carried} giữ nguyên mã)."
+        ),
+        "week_review": (
+            "Cặp cần xem xét: {open} đang chờ, {decided} đã quyết định ({same} cùng người, "
+            "{different} khác người){stale}."
+        ),
+        "week_stale": "; {n} quyết định không còn áp dụng (bản ghi đã đổi hoặc không còn)",
+        "week_province": "Theo tỉnh/thành",
     },
     "en": {
         "title": "Resident data quality: correct, complete, clean, current",
@@ -238,6 +264,32 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "privacy": "This message holds counts and scores only; no personal data.",
         "footer_email": "Sent automatically by dancu.",
         "chart_alt": "Overall score by week: {values}",
+        # the week in numbers (scorecard.json flow)
+        "week_title": "This week: worklist, persons, pairs to review",
+        "week_short": "This week",
+        "week_findings": "Worklist",
+        "week_new": "New",
+        "week_resolved": "Resolved",
+        "week_reopened": "Reopened",
+        "week_false_alarms": "Not an error",
+        "week_open": "Open",
+        "week_compared": "Compared with the run with data as of {date}.",
+        "week_first": "First run: every finding is new.",
+        "week_note": (
+            "Counted in findings (one record, one rule). Resolved: listed last time, gone now. "
+            "Reopened: reported fixed at source, still there. Not an error: marked by a steward; "
+            "not scored and off the list."
+        ),
+        "week_persons": (
+            "Persons: {new} new, {merged} merged into another, {split} split, {retired} ids "
+            "retired ({carried} kept their id)."
+        ),
+        "week_review": (
+            "Pairs to review: {open} waiting, {decided} decided ({same} same person, {different} "
+            "different persons){stale}."
+        ),
+        "week_stale": "; {n} decisions no longer apply (a record changed or left)",
+        "week_province": "By province",
     },
 }
 """Every label, by language then key."""

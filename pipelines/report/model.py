@@ -46,6 +46,8 @@ __all__ = [
     "AMBER_MARGIN",
     "Action",
     "Audience",
+    "Flow",
+    "FlowRow",
     "Group",
     "Link",
     "Place",
@@ -149,6 +151,31 @@ class Section:
 
 
 @dataclass(frozen=True)
+class FlowRow:
+    """How one group's list of findings moved since the previous run (``flow`` counts)."""
+
+    key: str
+    name: str
+    new: int
+    resolved: int
+    reopened: int
+    false_alarms: int
+    open: int
+
+
+@dataclass(frozen=True)
+class Flow:
+    """The week in numbers (``scorecard.json`` ``flow``): counts only, for every audience."""
+
+    compared_as_of: str | None
+    total: FlowRow
+    sources: tuple[FlowRow, ...] = ()
+    provinces: tuple[FlowRow, ...] = ()
+    persons: Mapping[str, int] | None = None
+    review: Mapping[str, int] | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything one report or message shows (see the module docstring)."""
 
@@ -172,6 +199,7 @@ class Report:
     sections: tuple[Section, ...] = ()
     has_targets: bool = False
     margin: float = AMBER_MARGIN
+    flow: Flow | None = None
 
     @property
     def local(self) -> bool:
@@ -277,6 +305,53 @@ def _province_entry(card: Mapping[str, Any] | None, code: str) -> Mapping[str, A
     return None
 
 
+def _flow_row(key: str, name: str, counts: Mapping[str, Any] | None) -> FlowRow:
+    c = counts or {}
+    keys = ("new", "resolved", "reopened", "false_alarms", "open")
+    return FlowRow(key, name, *(int(c.get(k) or 0) for k in keys))
+
+
+def flow_of(
+    card: Mapping[str, Any], lang: str, province: tuple[str, str] | None = None
+) -> Flow | None:
+    """Return the week in numbers of ``card`` (None for a scorecard without ``flow``).
+
+    With ``province`` only that province's counts (a province's message).
+
+    Example:
+        >>> card = {"flow": {"compared_with": None, "findings": {"new": 2, "open": 2},
+        ...     "sources": {"residents": {"new": 2, "open": 2}}, "provinces": [],
+        ...     "persons": {"new": 1}, "review": {"open": 3}}}
+        >>> f = flow_of(card, "vi")
+        >>> f.total.new, [s.name for s in f.sources], f.review["open"]
+        (2, ['Dân cư'], 3)
+    """
+    flow = card.get("flow")
+    if not isinstance(flow, Mapping):
+        return None
+    compared = (flow.get("compared_with") or {}).get("as_of")
+    if province is not None:
+        code, name = province
+        entry = next((p for p in flow.get("provinces") or []
+                      if str(p.get("province_code")) == code), None)  # fmt: skip
+        return Flow(compared, _flow_row(code, name, entry))
+    sources = tuple(
+        _flow_row(s, source_label(s, lang), c) for s, c in (flow.get("sources") or {}).items()
+    )
+    provinces = tuple(
+        _flow_row(str(p.get("province_code")), str(p.get("province_name")), p)
+        for p in flow.get("provinces") or []
+    )
+    return Flow(
+        compared,
+        _flow_row("all", label("total", lang), flow.get("findings")),
+        sources,
+        provinces,
+        dict(flow.get("persons") or {}),
+        dict(flow.get("review") or {}),
+    )
+
+
 def build_model(
     card: Mapping[str, Any],
     *,
@@ -346,6 +421,7 @@ def build_model(
         items = province_rules(entry or {})
         return Report(
             **common,
+            flow=flow_of(card, lang, (code, scope.name)),
             scope=scope,
             province=(code, scope.name),
             trend=trend_series(trend_runs, lang, lambda r: _province_entry(r, code), trend_labels),
@@ -413,6 +489,7 @@ def build_model(
     rules = tuple(_action(i, lang, examples.of(i["rule"]), where(i["rule"])) for i in items)
     return Report(
         **common,
+        flow=flow_of(card, lang),
         scope=scope,
         province=None,
         trend=trend_series(trend_runs, lang, None, trend_labels),

@@ -7,6 +7,16 @@ machine (``data/clean/reports/worklist/``), so they hold full values; every valu
 a text cell (never a formula) and the columns are formatted as text, so a raw value such as
 ``=HYPERLINK(…)`` or ``@SUM(…)`` cannot run even after it is edited (DESIGN §9).
 
+Each row shows what a steward needs to act: the record's name, birth date and personal ID,
+the raw value and the value dancu wrote where it repaired one, the other record of a duplicate
+or a shared ID (:mod:`pipelines.report.worklist_context`), and a stable finding key. The last
+columns carry the steward's work back (``dancu review import``): ``Trạng thái`` (a drop-down:
+``chưa xử lý`` / ``đã sửa tại nguồn`` / ``không phải lỗi``; ``mở lại`` marks a finding said to
+be fixed that still shows), ``Người xử lý``, ``Ngày``, ``Ghi chú``; two hidden columns keep the
+status as written and the raw value, so an import knows what the steward changed. Findings a
+steward marked ``không phải lỗi`` are listed on a sheet of their own, where setting them back to
+``chưa xử lý`` undoes the decision.
+
 Each file opens on its summary sheet: the province, the data date, the run, the records and
 problems per priority and per rule with what to do. The data sheet prints on A4 landscape,
 fitted to the page width with the header row repeated and long text wrapped; the count
@@ -44,14 +54,17 @@ from pipelines.report.texts import (
     rule_message,
     source_label,
 )
-from pipelines.report.xlsx import Column, Sheet, SummaryLine, write_workbook
+from pipelines.report.xlsx import Column, DataSheet, Sheet, SummaryLine, write_workbook
 from pipelines.rules import RULES, priority_label
 from pipelines.vn.admin_units import current_provinces
 from pipelines.vn.fold import fold_text
 
 __all__ = [
     "EXCEL_MAX_DATA_ROWS",
+    "HIDDEN_HEADERS",
+    "STATUS_LABELS",
     "WORKLIST_DIR",
+    "WORKLIST_HEADERS",
     "worklist_file_stem",
     "worklist_index",
     "worklist_rows",
@@ -75,44 +88,103 @@ _HEADERS: Final = {
         "priority": "Thứ tự ưu tiên",
         "source": "Sổ đăng ký",
         "record_id": "Mã bản ghi",
+        "record_name": "Họ và tên",
+        "record_birth": "Ngày sinh",
+        "record_personal_id": "Số định danh",
         "person_id": "Mã người",
         "dimension": "Khía cạnh",
         "rule": "Quy tắc",
         "column": "Trường",
         "value": "Giá trị hiện tại",
+        "written": "Giá trị dancu ghi",
         "message": "Vấn đề",
+        "other_record": "Bản ghi liên quan",
         "province": "Tỉnh/thành",
         "n_findings": "Số vấn đề của bản ghi",
+        "finding_key": "Mã vấn đề",
+        "status": "Trạng thái",
+        "decided_by": "Người xử lý",
+        "decided_on": "Ngày",
+        "note": "Ghi chú",
+        "status_written": "_status_written",
+        "raw_value": "_value",
     },
     "en": {
         "priority": "Priority",
         "source": "Register",
         "record_id": "Record ID",
+        "record_name": "Full name",
+        "record_birth": "Birth date",
+        "record_personal_id": "Personal ID",
         "person_id": "Person ID",
         "dimension": "Word",
         "rule": "Rule",
         "column": "Field",
         "value": "Current value",
+        "written": "Value dancu wrote",
         "message": "Problem",
+        "other_record": "Related record",
         "province": "Province",
         "n_findings": "Problems in this record",
+        "finding_key": "Finding key",
+        "status": "Status",
+        "decided_by": "Handled by",
+        "decided_on": "Date",
+        "note": "Note",
+        "status_written": "_status_written",
+        "raw_value": "_value",
     },
 }
 
+WORKLIST_HEADERS: Final = _HEADERS
+"""The headers of a worklist's data sheets per language (``dancu review import`` reads them)."""
+
+HIDDEN_HEADERS: Final = ("_status_written", "_value")
+"""Hidden worklist columns: the status as dancu wrote it (a code) and the raw value."""
+
+STATUS_LABELS: Final = {
+    "vi": {"open": "chưa xử lý", "fixed": "đã sửa tại nguồn", "not_error": "không phải lỗi",
+           "reopened": "mở lại"},
+    "en": {"open": "open", "fixed": "fixed at source", "not_error": "not an error",
+           "reopened": "reopened"},
+}  # fmt: skip
+"""The steward's status of a finding, as the worklist writes it (codes as stored)."""
+
+_CHOICES: Final = ("open", "fixed", "not_error")
+"""Statuses offered in the drop-down (``reopened`` is written by dancu only)."""
+
 _WIDTHS: Final = {
     # field: (width in characters, kind); wrapped columns keep the sheet one page wide
-    "priority": (15, "wrap"),
-    "source": (12, "wrap"),
-    "record_id": (13, "text"),
-    "person_id": (14, "text"),
-    "dimension": (8, "text"),
-    "rule": (22, "wrap"),
-    "column": (14, "wrap"),
-    "value": (22, "wrap"),
-    "message": (46, "wrap"),
-    "province": (16, "wrap"),
-    "n_findings": (10, "int"),
+    "priority": (12, "wrap"),
+    "source": (10, "wrap"),
+    "record_id": (12, "text"),
+    "record_name": (18, "wrap"),
+    "record_birth": (10, "text"),
+    "record_personal_id": (13, "text"),
+    "person_id": (12, "wrap"),
+    "dimension": (7, "text"),
+    "rule": (16, "wrap"),
+    "column": (10, "wrap"),
+    "value": (16, "wrap"),
+    "written": (14, "wrap"),
+    "message": (30, "wrap"),
+    "other_record": (20, "wrap"),
+    "province": (12, "wrap"),
+    "n_findings": (7, "int"),
+    "finding_key": (14, "wrap"),
+    "status": (14, "text"),
+    "decided_by": (12, "wrap"),
+    "decided_on": (10, "text"),
+    "note": (14, "wrap"),
+    "status_written": (4, "text"),
+    "raw_value": (4, "text"),
 }
+
+_OPTIONAL: Final = (
+    "record_name", "record_birth", "record_personal_id", "written", "other_record",
+    "finding_key", "finding_status", "decided_by", "decided_on", "note",
+)  # fmt: skip
+"""Columns a worklist shows when the findings carry them (else left empty)."""
 
 _SUMMARY_HEADERS: Final = {
     "vi": {
@@ -129,6 +201,14 @@ _SUMMARY_HEADERS: Final = {
         "by_rule": ("Thứ tự ưu tiên", "Quy tắc", "Tên", "Khía cạnh", "Cách xử lý", "Số bản ghi",
                     "Số vấn đề"),
         "sheet_note": "Các dòng ở trang «{sheet}», gấp nhất trước.",
+        "reopened": "Vấn đề mở lại (đã báo sửa tại nguồn nhưng vẫn còn)",
+        "false_alarms": "Vấn đề đã đánh dấu không phải lỗi (không tính điểm; trang «{sheet}»)",
+        "how": (
+            "Cách trả kết quả: ở cột «Trạng thái» chọn «đã sửa tại nguồn» hoặc «không phải lỗi», "
+            "ghi «Người xử lý», «Ngày», «Ghi chú» nếu cần, lưu tệp rồi chạy: dancu review import "
+            "--out <thư mục kết quả> <tệp này>. Lần chạy sau sẽ không còn báo các vấn đề không "
+            "phải lỗi; vấn đề đã sửa mà vẫn còn sẽ hiện «mở lại»."
+        ),
     },
     "en": {
         "title": "Worklist – {province}",
@@ -143,6 +223,14 @@ _SUMMARY_HEADERS: Final = {
         "by_priority": ("Priority", "Records", "Problems"),
         "by_rule": ("Priority", "Rule", "Title", "Word", "What to do", "Records", "Problems"),
         "sheet_note": "The rows are on the sheet “{sheet}”, most urgent first.",
+        "reopened": "Reopened (reported fixed at source, still there)",
+        "false_alarms": "Marked not an error (not scored; sheet “{sheet}”)",
+        "how": (
+            "To report back: in the “Status” column choose “fixed at source” or “not an "
+            "error”, fill “Handled by”, “Date”, “Note” if needed, save the file and run: dancu "
+            "review import --out <output folder> <this file>. The next run leaves out what is "
+            "not an error and marks fixes that still show “reopened”."
+        ),
     },
 }  # fmt: skip
 _SUMMARY_WIDTHS: Final = (30, 30, 30, 9, 60, 12, 12)
@@ -155,6 +243,7 @@ _WORDS: Final = {
         "total": "Tổng",
         "no_province": "khong-ro-tinh",
         "unknown_province": "Chưa rõ tỉnh/thành",
+        "false_sheet": "Không phải lỗi",
     },
     "en": {
         "sheet": "To fix",
@@ -162,6 +251,7 @@ _WORDS: Final = {
         "total": "Total",
         "no_province": "no-province",
         "unknown_province": "Unknown province",
+        "false_sheet": "Not an error",
     },
 }
 
@@ -267,7 +357,13 @@ def _worklist_frame(findings: pl.DataFrame, lang: str) -> pl.DataFrame:
     """Return the sorted worklist with field names, all text, plus ``province_code``."""
     _check_columns(findings)
     lang = _lang(lang)
-    text = findings.select([pl.col(c).cast(pl.String) for c in _INPUT_COLUMNS])
+    text = findings.select(
+        *(pl.col(c).cast(pl.String) for c in _INPUT_COLUMNS),
+        *(
+            (pl.col(c) if c in findings.columns else pl.lit(None)).cast(pl.String).alias(c)
+            for c in _OPTIONAL
+        ),
+    )
     rules, dims, cols, sources = (
         text.get_column(c).unique().drop_nulls().to_list()
         for c in ("rule", "dimension", "column", "source")
@@ -315,8 +411,23 @@ def _worklist_frame(findings: pl.DataFrame, lang: str) -> pl.DataFrame:
         message="text",
         province=pl.coalesce("province_name", "province_code", pl.lit(unknown)),
         n_findings=pl.col("_n"),
+        record_name="record_name",
+        record_birth="record_birth",
+        record_personal_id="record_personal_id",
+        written="written",
+        other_record="other_record",
+        finding_key="finding_key",
+        status=pl.col("finding_status")
+        .fill_null("open")
+        .replace_strict(STATUS_LABELS[lang], default=pl.col("finding_status"),
+                        return_dtype=pl.String),
+        decided_by="decided_by",
+        decided_on="decided_on",
+        note="note",
+        status_written=pl.col("finding_status").fill_null("open"),
+        raw_value="value",
         province_code=pl.when(pl.col("province_name").is_not_null()).then("province_code"),
-    ).collect()
+    ).collect()  # fmt: skip
 
 
 def worklist_rows(findings: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
@@ -343,7 +454,12 @@ def worklist_rows(findings: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
 
 
 def _summary(
-    fields: pl.DataFrame, lang: str, as_of: dt.date | None, run_id: str, part: tuple[int, int]
+    fields: pl.DataFrame,
+    lang: str,
+    as_of: dt.date | None,
+    run_id: str,
+    part: tuple[int, int],
+    false_alarms: int = 0,
 ) -> Sheet:
     """Return the summary sheet of one file: who and when, then counts per priority and rule."""
     words: dict[str, Any] = _SUMMARY_HEADERS[lang]
@@ -369,8 +485,16 @@ def _summary(
     if part[1] > 1:
         lines.append(SummaryLine("field", (words["part"], words["part_of"].format(
             part=part[0], parts=part[1]))))  # fmt: skip
+    reopened = fields.filter(pl.col("status_written") == "reopened").height
+    if reopened:
+        lines.append(SummaryLine("field", (words["reopened"], reopened)))
+    if false_alarms:
+        sheet = _WORDS[lang]["false_sheet"]
+        lines.append(SummaryLine("field", (words["false_alarms"].format(sheet=sheet),
+                                           false_alarms)))  # fmt: skip
     lines += [
         SummaryLine("field", (words["sheet_note"].format(sheet=_WORDS[lang]["sheet"]),)),
+        SummaryLine("field", (words["how"],)),
         SummaryLine("blank"),
         SummaryLine("head", words["by_priority"]),
         *(SummaryLine("row", row) for row in per_priority.iter_rows()),
@@ -390,6 +514,21 @@ def _summary(
     return Sheet(_WORDS[lang]["summary"], lines, _SUMMARY_WIDTHS, _SUMMARY_WRAP)
 
 
+def _columns(lang: str) -> list[Column]:
+    """Return the data sheet's columns: widths, kinds, the status drop-down, hidden keys."""
+    headers = _HEADERS[lang]
+    choices = tuple(STATUS_LABELS[lang][c] for c in _CHOICES)
+    return [
+        Column(
+            headers[f],
+            *_WIDTHS[f],  # type: ignore[arg-type]
+            choices=choices if f == "status" else (),
+            hidden=headers[f] in HIDDEN_HEADERS,
+        )
+        for f in headers
+    ]
+
+
 def _write_xlsx(
     path: Path,
     fields: pl.DataFrame,
@@ -398,13 +537,19 @@ def _write_xlsx(
     as_of: dt.date | None,
     run_id: str,
     part: tuple[int, int],
+    false_alarms: pl.DataFrame | None = None,
 ) -> None:
-    """Write one worklist file: the summary sheet, then the rows."""
+    """Write one worklist file: the summary sheet, the rows, the false alarms if any."""
     headers = _HEADERS[lang]
-    columns = [Column(headers[f], *_WIDTHS[f]) for f in headers]  # type: ignore[arg-type]
+    columns = _columns(lang)
     rows = fields.select(list(headers))
-    summary = _summary(fields, lang, as_of, run_id, part)
-    write_workbook(path, summary, _WORDS[lang]["sheet"], columns, rows, created)
+    n_false = false_alarms.height if false_alarms is not None else 0
+    summary = _summary(fields, lang, as_of, run_id, part, n_false)
+    more = []
+    if false_alarms is not None and false_alarms.height:
+        more.append(DataSheet(_WORDS[lang]["false_sheet"], columns,
+                              false_alarms.select(list(headers))))  # fmt: skip
+    write_workbook(path, summary, _WORDS[lang]["sheet"], columns, rows, created, more=more)
 
 
 def write_worklists(
@@ -415,6 +560,7 @@ def write_worklists(
     max_rows: int = EXCEL_MAX_DATA_ROWS,
     created: dt.date | None = None,
     run_id: str = "",
+    suppressed: pl.DataFrame | None = None,
 ) -> list[Path]:
     """Write one worklist ``.xlsx`` per province with findings; return the paths written.
 
@@ -423,8 +569,9 @@ def write_worklists(
     more than ``max_rows`` findings continues in ``…-part2.xlsx`` and so on. ``created`` is the
     run's as-of date: the summary's data date and the date in the file properties (a fixed
     date when not given, so the same findings give byte-identical files); ``run_id`` is named
-    on the summary. Files already in ``folder`` are left alone: write into the run's fresh
-    output folder.
+    on the summary. ``suppressed``: the findings a steward marked not an error (the same
+    columns), listed on a sheet of their own in their province's file (its first part).
+    Files already in ``folder`` are left alone: write into the run's fresh output folder.
 
     Example:
         >>> import tempfile
@@ -445,22 +592,29 @@ def write_worklists(
     )
     folder.mkdir(parents=True, exist_ok=True)
     frame = _worklist_frame(findings, lang)
-    if frame.height == 0:
+    hidden = (
+        _worklist_frame(suppressed, lang)
+        if suppressed is not None and suppressed.height
+        else frame.clear()
+    )
+    if frame.height == 0 and hidden.height == 0:
         return []
     groups = frame.partition_by("province_code", maintain_order=True, as_dict=True)
-    jobs: list[tuple[Path, pl.DataFrame, tuple[int, int]]] = []
-    for (code,) in sorted(groups, key=lambda k: (k[0] is None, k[0] or "")):
-        group = groups[(code,)]
+    quiet = hidden.partition_by("province_code", maintain_order=True, as_dict=True)
+    jobs: list[tuple[Path, pl.DataFrame, tuple[int, int], pl.DataFrame | None]] = []
+    for (code,) in sorted(groups.keys() | quiet.keys(), key=lambda k: (k[0] is None, k[0] or "")):
+        group = groups.get((code,), frame.clear())
         stem = worklist_file_stem(code, lang)
-        parts = -(-group.height // max_rows)
-        for part, start in enumerate(range(0, group.height, max_rows), start=1):
+        parts = max(-(-group.height // max_rows), 1)
+        for part, start in enumerate(range(0, max(group.height, 1), max_rows), start=1):
             path = folder / (f"{stem}.xlsx" if part == 1 else f"{stem}-part{part}.xlsx")
-            jobs.append((path, group.slice(start, max_rows), (part, parts)))
+            extra = quiet.get((code,)) if part == 1 else None
+            jobs.append((path, group.slice(start, max_rows), (part, parts), extra))
 
-    def write(job: tuple[Path, pl.DataFrame, tuple[int, int]]) -> None:
-        _write_xlsx(job[0], job[1], lang, when, created, run_id, job[2])
+    def write(job: tuple[Path, pl.DataFrame, tuple[int, int], pl.DataFrame | None]) -> None:
+        _write_xlsx(job[0], job[1], lang, when, created, run_id, job[2], job[3])
 
     # Polars and zlib release the GIL: two files at a time overlap building and compressing.
     with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
         list(pool.map(write, jobs))
-    return [path for path, _, _ in jobs]
+    return [path for path, *_ in jobs]

@@ -6,7 +6,9 @@ province of a million findings is written in seconds. Text cells are inline stri
 ("@") format, never formulas (DESIGN §9); count columns are numbers.
 
 Both sheets print on A4 landscape, fitted to the page width; the data sheet repeats its header
-row on every page, wraps long text and is frozen and filtered below the header.
+row on every page, wraps long text and is frozen and filtered below the header. A column may
+offer a drop-down list of choices (the steward's status or decision) or be hidden (keys dancu
+reads back); further data sheets (:class:`DataSheet`) follow the first with the same layout.
 
 Example:
     >>> import tempfile
@@ -34,18 +36,34 @@ from typing import IO, Any, Final, Literal
 import polars as pl
 import xlsxwriter
 
-__all__ = ["Column", "Sheet", "SummaryLine", "write_workbook"]
+__all__ = ["Column", "DataSheet", "Sheet", "SummaryLine", "write_workbook"]
 
-Kind = Literal["text", "wrap", "int"]
+Kind = Literal["text", "wrap", "int", "pct"]
 
 
 @dataclass(frozen=True)
 class Column:
-    """A data column: its header, width (characters) and kind (plain text, wrapped, integer)."""
+    """A data column: its header, width (characters) and kind.
+
+    Kinds: plain text, wrapped text, integer, a share shown as a percentage. ``choices``
+    make a drop-down list of the values a person may enter; ``hidden`` columns carry keys for
+    dancu to read back.
+    """
 
     header: str
     width: float
     kind: Kind = "text"
+    choices: tuple[str, ...] = ()
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class DataSheet:
+    """A further data sheet: its name, columns and rows (as for the first data sheet)."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: pl.DataFrame
 
 
 @dataclass(frozen=True)
@@ -83,7 +101,6 @@ _ZIP32_LIMIT = zipfile.ZIP64_LIMIT  # bytes of one entry without zip64 extension
 _CELL_MARKUP_BYTES: Final = 90
 _ESCAPE_GROWTH: Final = 7  # "\x01" (1 byte) becomes "_x0001_" (7 bytes), the worst case
 _ZIP_EPOCH: Final = (1980, 1, 1, 0, 0, 0)
-_DATA_SHEET_XML: Final = "xl/worksheets/sheet2.xml"
 _A4: Final = 9
 
 
@@ -112,10 +129,11 @@ def _column_letter(index: int) -> str:
 def _cell_xml(name: str, letter: str, number: pl.Expr, style: int, kind: Kind) -> pl.Expr:
     """Return the ``<c>`` element of column ``name`` (null where there is no value)."""
     value = pl.col(name)
-    if kind == "int":
+    if kind in ("int", "pct"):
+        text = value.cast(pl.Int64 if kind == "int" else pl.Float64).cast(pl.String)
         return pl.concat_str(
             pl.lit(f'<c r="{letter}'), number, pl.lit(f'" s="{style}"><v>'),
-            value.cast(pl.Int64).cast(pl.String), pl.lit("</v></c>"),
+            text, pl.lit("</v></c>"),
         )  # fmt: skip
     preserve = value.str.strip_chars() != value
     return pl.concat_str(
@@ -178,10 +196,28 @@ def _summary_sheet(book: Any, sheet: Sheet, formats: dict[str, Any]) -> None:
     _print_setup(ws, repeat_header=False)
 
 
+def _data_sheet(book: Any, sheet: DataSheet, formats: dict[str, Any], lang_hint: str) -> None:
+    """Add a data sheet's frame: widths, header, frozen and filtered, drop-downs, print setup."""
+    ws = book.add_worksheet(sheet.name)
+    rows = sheet.rows.height
+    for i, col in enumerate(sheet.columns):
+        ws.set_column(i, i, col.width, formats[col.kind], {"hidden": col.hidden})
+        ws.write_string(0, i, col.header, formats["head"])
+        if col.choices:
+            ws.data_validation(
+                1, i, max(rows, 1), i,
+                {"validate": "list", "source": list(col.choices), "ignore_blank": True,
+                 "error_type": "stop", "error_message": lang_hint},
+            )  # fmt: skip
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(rows, 1), len(sheet.columns) - 1)
+    _print_setup(ws, repeat_header=True)
+
+
 def _workbook_frame(
-    summary: Sheet, data_sheet: str, columns: Sequence[Column], rows: int, created: dt.datetime
-) -> tuple[bytes, list[int]]:
-    """Return an xlsx with the summary and the data sheet's header, and each column's style."""
+    summary: Sheet, data: Sequence[DataSheet], created: dt.datetime
+) -> tuple[bytes, list[list[int]]]:
+    """Return an xlsx with the summary and the data sheets' headers, and each column's style."""
     buffer = io.BytesIO()
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
     book = xlsxwriter.Workbook(buffer, {**options, "strings_to_urls": False})
@@ -197,17 +233,15 @@ def _workbook_frame(
         "int": book.add_format({"num_format": "#,##0", "valign": "top"}),
         "total": book.add_format({**text, "bold": True}),
         "total_int": book.add_format({"num_format": "#,##0", "bold": True, "valign": "top"}),
+        "pct": book.add_format({"num_format": "0.0%", "valign": "top"}),
     }  # fmt: skip
     _summary_sheet(book, summary, formats)
-    ws = book.add_worksheet(data_sheet)
-    for i, col in enumerate(columns):
-        ws.set_column(i, i, col.width, formats[col.kind])
-        ws.write_string(0, i, col.header, formats["head"])
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(rows, 1), len(columns) - 1)
-    _print_setup(ws, repeat_header=True)
+    hint = "Chọn một giá trị trong danh sách / choose a value from the list"
+    for sheet in data:
+        _data_sheet(book, sheet, formats, hint)
     book.close()
-    return buffer.getvalue(), [int(formats[c.kind].xf_index) for c in columns]
+    styles = [[int(formats[c.kind].xf_index) for c in sheet.columns] for sheet in data]
+    return buffer.getvalue(), styles
 
 
 def _may_pass_zip32(rows: pl.DataFrame) -> bool:
@@ -226,14 +260,18 @@ def write_workbook(
     columns: Sequence[Column],
     rows: pl.DataFrame,
     created: dt.datetime,
+    *,
+    more: Sequence[DataSheet] = (),
 ) -> None:
     """Write ``path``: the ``summary`` sheet first, then ``rows`` under ``columns``' headers.
 
-    ``rows`` has one column per :class:`Column`, in order: strings, integers for ``int``.
-    The same inputs give byte-identical files (fixed zip dates, ``created`` as the date).
+    ``rows`` has one column per :class:`Column`, in order: strings, integers for ``int``,
+    shares (0–1) for ``pct``. ``more`` are further data sheets, after the first. The same
+    inputs give byte-identical files (fixed zip dates, ``created`` as the date).
     """
-    frame, styles = _workbook_frame(summary, data_sheet, columns, rows.height, created)
-    last = f"{_column_letter(rows.width - 1)}{rows.height + 1}"
+    data = [DataSheet(data_sheet, columns, rows), *more]
+    frame, styles = _workbook_frame(summary, data, created)
+    sheets = {f"xl/worksheets/sheet{i + 2}.xml": i for i in range(len(data))}
     with (
         zipfile.ZipFile(io.BytesIO(frame)) as source,
         zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
@@ -241,13 +279,16 @@ def write_workbook(
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            data = source.read(info.filename)
-            if info.filename != _DATA_SHEET_XML:
-                target.writestr(entry, data)
+            content = source.read(info.filename)
+            if info.filename not in sheets:
+                target.writestr(entry, content)
                 continue
-            head, tail = data.decode().split("</sheetData>")
+            sheet = data[sheets[info.filename]]
+            body = sheet.rows
+            last = f"{_column_letter(body.width - 1)}{body.height + 1}"
+            head, tail = content.decode().split("</sheetData>")
             head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', head)
-            with target.open(entry, "w", force_zip64=_may_pass_zip32(rows)) as out:
+            with target.open(entry, "w", force_zip64=_may_pass_zip32(body)) as out:
                 out.write(head.encode())
-                _write_rows_xml(out, rows, styles, columns)
+                _write_rows_xml(out, body, styles[sheets[info.filename]], sheet.columns)
                 out.write(("</sheetData>" + tail).encode())

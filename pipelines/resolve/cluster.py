@@ -167,14 +167,17 @@ def _split(
         )
     else:
         rank = members.select("rid", pl.col("rid").alias("rank"))
+    # week: stewards' must-links (column ``must``) are visited before every scored edge
+    must = pl.col("must") if "must" in edges.columns else pl.lit(False)
     ordered = (
         edges.join(rank, left_on="rid_l", right_on="rid")
         .join(rank, left_on="rid_r", right_on="rid", suffix="_r")
         .with_columns(
+            must.fill_null(False).alias("must"),
             pl.min_horizontal("rank", "rank_r").alias("lo"),
             pl.max_horizontal("rank", "rank_r").alias("hi"),
         )
-        .sort(["match_probability", "lo", "hi"], descending=[True, False, False])
+        .sort(["must", "match_probability", "lo", "hi"], descending=[True, True, False, False])
     )
     contra: dict[int, set[int]] = {}
     for a, b in against.select("rid_l", "rid_r").iter_rows():
@@ -209,6 +212,33 @@ def _split(
     return out.select("rid", pl.col("rid").min().over("root").alias("cluster"))
 
 
+def _pair_frame(pairs: pl.DataFrame | None) -> pl.DataFrame:
+    """``rid_l < rid_r`` (UInt32), distinct, no self pairs: a decisions frame made canonical."""
+    schema = {"rid_l": pl.UInt32, "rid_r": pl.UInt32}
+    if pairs is None or pairs.height == 0:
+        return pl.DataFrame(schema=schema)
+    return (
+        pairs.select(
+            pl.min_horizontal("rid_l", "rid_r").cast(pl.UInt32).alias("rid_l"),
+            pl.max_horizontal("rid_l", "rid_r").cast(pl.UInt32).alias("rid_r"),
+        )
+        .filter(pl.col("rid_l") != pl.col("rid_r"))
+        .unique()
+        .sort("rid_l", "rid_r")
+    )
+
+
+def _within(pairs: pl.DataFrame, labels: pl.DataFrame) -> pl.DataFrame:
+    """Return the ``pairs`` whose records carry the same label in ``labels`` (``rid, cluster``)."""
+    lab = labels.select("rid", "cluster")
+    return (
+        pairs.join(lab.rename({"rid": "rid_l", "cluster": "c_l"}), on="rid_l")
+        .join(lab.rename({"rid": "rid_r", "cluster": "c_r"}), on="rid_r")
+        .filter(pl.col("c_l") == pl.col("c_r"))
+        .select("rid_l", "rid_r")
+    )
+
+
 def clusters(
     records: pl.DataFrame,
     scores: pl.DataFrame | pl.LazyFrame,
@@ -217,6 +247,8 @@ def clusters(
     weigh: Weigh | None = None,
     split_below: float = 0.0,
     max_component: int = DEFAULT_MAX_COMPONENT,
+    must_link: pl.DataFrame | None = None,
+    cannot_link: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Cluster records into persons: components of the pairs at or above ``threshold``, split.
 
@@ -228,6 +260,13 @@ def clusters(
     With ``weigh`` (module docstring), every pair inside a component of three or more records
     is weighed, and a component holding a pair whose evidence is below ``split_below`` bits
     (different persons are more likely than one) is split.
+
+    Stewards' decisions (``rid_l, rid_r`` frames) constrain the result: a ``must_link`` pair
+    is an edge at probability 1, visited before any scored edge when a component is split,
+    and no pair of records joined by must-links counts as a contradiction; a ``cannot_link``
+    pair joins the contradictions, so no cluster ever holds both its records. Decisions that
+    contradict each other (a cannot-link inside a chain of must-links) are refused when they
+    are imported; should they meet here, the cannot-link wins.
 
     Example:
         >>> recs = pl.DataFrame({"rid": pl.Series([0, 1, 2], dtype=pl.UInt32)})
@@ -246,17 +285,34 @@ def clusters(
         )
         .collect()
     )
+    # week: stewards' decisions (must_link: edges at probability 1; cannot_link: contradictions)
+    must, cannot = _pair_frame(must_link), _pair_frame(cannot_link)
+    if must.height:
+        edges = pl.concat(
+            [
+                edges.with_columns(pl.lit(False).alias("must")),
+                must.with_columns(
+                    pl.lit(1.0).alias("match_probability"), pl.lit(True).alias("must")
+                ),
+            ]
+        )
     labels = connected_components(edges, n)
     base = pl.DataFrame({"rid": pl.int_range(n, dtype=pl.UInt32, eager=True), "cluster": labels})
-    if weigh is None or edges.height == 0:
+    if (weigh is None and cannot.height == 0) or edges.height == 0:
         return base
     rid = records["rid"].cast(pl.UInt32)
     if rid.len() and (rid.min() != 0 or rid.max() != n - 1 or rid.n_unique() != n):
         raise ValueError("records.rid must be 0..n-1 (CONTRACT.md)")
-    pairs = _component_pairs(base, scores, max_component)
-    if pairs.height == 0:
-        return base
-    against = pairs.filter(pl.Series(weigh(pairs) < split_below))
+    if weigh is not None:
+        pairs = _component_pairs(base, scores, max_component)
+        against = pairs.filter(pl.Series(weigh(pairs) < split_below)) if pairs.height else pairs
+    else:
+        against = must.clear()
+    if must.height and against.height:  # records a steward joined never contradict
+        joined = pl.DataFrame({"rid": base["rid"], "cluster": connected_components(must, n)})
+        against = against.join(_within(against, joined), on=["rid_l", "rid_r"], how="anti")
+    if cannot.height:
+        against = pl.concat([against, _within(cannot, base)]).unique()
     if against.height == 0:
         return base
     bad = against.join(base.rename({"rid": "rid_l"}), on="rid_l").select("cluster").unique()

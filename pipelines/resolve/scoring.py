@@ -211,11 +211,11 @@ def estimate_m(
         raise ValueError("no g_<field> column of comparisons has a u")
     src = levels or LEVELS
     labels = {f: list(src.get(f, [str(k) for k in range(len(u[f]))])) for f in fields}
-    patt = (
-        level_patterns(comparisons.select(f"g_{f}" for f in fields))
-        if (PATTERN_COUNT not in comparisons.columns)
-        else comparisons
-    )
+    cols = [f"g_{f}" for f in fields]
+    counted = [PATTERN_COUNT] if PATTERN_COUNT in comparisons.columns else []
+    # sorted: group_by returns the patterns in any order, and EM's sums must not depend on it
+    # (the same inputs give the same parameters to the last bit, so the same bytes)
+    patt = level_patterns(comparisons.select(*cols, *counted)).sort(cols)
     cnt = patt[PATTERN_COUNT].to_numpy().astype(np.float64)
     g = {f: patt[f"g_{f}"].to_numpy().astype(np.int64) for f in fields}
     u_arr = {f: np.asarray(u[f], dtype=np.float64) for f in fields}

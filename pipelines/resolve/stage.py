@@ -19,11 +19,12 @@ Example:
     ...     "birth_date": [dt.date(1990, 3, 5)] * 2})
     >>> res = resolved({"residents": frame}, ResolveConfig(u_sample_pairs=100))
     >>> res.links.columns
-    ['source', 'record_id', 'person_id', 'match_score', 'match_reason']
+    ['source', 'record_id', 'person_id', 'match_score', 'match_reason', 'person_since']
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -36,18 +37,27 @@ import polars as pl
 from pipelines.budget import run_budget
 from pipelines.config import ResolveConfig, RunConfig
 from pipelines.progress import Progress, eta_reporter, silent
-from pipelines.resolve.cluster import clusters, person_ids
+from pipelines.resolve.cluster import clusters
 from pipelines.resolve.compare import comparisons
 from pipelines.resolve.golden import GOLDEN_INPUTS, golden_records
 from pipelines.resolve.pairs_store import PairStore, spill_candidates
 from pipelines.resolve.records import records_frame
 from pipelines.resolve.scoring import (
     FSParams,
+    estimate_m,
     fit,
     level_patterns,
     match_reasons,
     score,
     with_tf_columns,
+)
+from pipelines.resolve.stable_ids import StableIds, empty_events, stable_person_ids
+from pipelines.resolve.week import (
+    REVIEW_SCHEMA,
+    Constraints,
+    decision_constraints,
+    pairs_for_review,
+    reusable_u,
 )
 
 __all__ = ["Resolution", "resolved"]
@@ -59,7 +69,7 @@ _SCORED_SCHEMA: Final = pl.Schema(
     {
         "rid_l": pl.UInt32,
         "rid_r": pl.UInt32,
-        "match_weight": pl.Float32,
+        "match_weight": pl.Float64,
         "match_probability": pl.Float64,
     }
 )
@@ -80,6 +90,12 @@ class Resolution:
     persons: pl.DataFrame
     params: FSParams | None
     stats: dict[str, Any] = field(default_factory=dict)
+    events: pl.DataFrame = field(default_factory=empty_events)
+    """Person id changes since the previous run (``person_events.parquet``)."""
+    review: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REVIEW_SCHEMA))
+    """Pairs open for review and decided pairs (``review_pairs.parquet``)."""
+    decisions: dict[str, int] = field(default_factory=dict)
+    """Stored pair decisions: applied, no longer applying."""
 
 
 def _record_scores(
@@ -90,8 +106,9 @@ def _record_scores(
 ) -> pl.DataFrame:
     """Return ``rid, match_score, match_reason``: each record's strongest edge in its person.
 
-    ``edges`` are the scored pairs at or above the threshold; only each record's best edge
-    gets a reason (the comparisons are redone for those pairs alone). The anchor of a person
+    ``edges`` are the scored pairs at or above the threshold (``match_reason`` null) and the
+    stewards' must-links (with their reason); only each record's best edge gets a reason
+    from the model (the comparisons are redone for those pairs alone). The anchor of a person
     (the record its ``person_id`` is derived from) and a person's only record score 1.
     """
     person = ids.select("rid", "person_id")
@@ -102,7 +119,9 @@ def _record_scores(
     )
     ends = pl.concat(
         [
-            inside.select(pl.col(end).alias("rid"), "match_probability", "rid_l", "rid_r")
+            inside.select(
+                pl.col(end).alias("rid"), "match_probability", "rid_l", "rid_r", "match_reason"
+            )
             for end in ("rid_l", "rid_r")
         ]
     )
@@ -111,14 +130,15 @@ def _record_scores(
         .group_by("rid", maintain_order=True)
         .first()
     )
-    if params is not None and best.height:
-        pairs = best.select("rid_l", "rid_r").unique()
+    unexplained = best.filter(pl.col("match_reason").is_null())
+    if params is not None and unexplained.height:
+        pairs = unexplained.select("rid_l", "rid_r").unique()
         why = pairs.with_columns(
-            match_reasons(comparisons(records, pairs), params, records).alias("match_reason")
+            match_reasons(comparisons(records, pairs), params, records).alias("_why")
         )
-        best = best.join(why, on=["rid_l", "rid_r"], how="left")
-    else:
-        best = best.with_columns(pl.lit(None, dtype=pl.String).alias("match_reason"))
+        best = best.join(why, on=["rid_l", "rid_r"], how="left").with_columns(
+            pl.coalesce("match_reason", "_why").alias("match_reason")
+        )
     return (
         ids.join(best.select("rid", "match_probability", "match_reason"), on="rid", how="left")
         .with_columns(
@@ -157,18 +177,31 @@ def _scored_parts(
     partitions: int,
     folder: Path,
     report: Callable[[int, int], None],
-) -> list[Path]:
-    """Score every compared partition (no reasons), replace it by its scores; return the files."""
-    files = []
+    band: tuple[float, float],
+) -> tuple[list[Path], pl.DataFrame]:
+    """Score every compared partition (no reasons), replace it by its scores.
+
+    Returns the files, and the pairs whose probability is in the review ``band`` with their
+    scores and comparison levels (few: the doubtful pairs only).
+    """
+    files, doubtful = [], []
     for p in range(partitions):
-        compared = folder / f"compared-{p:05d}.parquet"
-        scored = score(pl.read_parquet(compared), params, records, reasons=False)
+        compared_file = folder / f"compared-{p:05d}.parquet"
+        compared = pl.read_parquet(compared_file)
+        scored = score(compared, params, records, reasons=False).cast(_SCORED_SCHEMA)
         target = folder / f"scored-{p:05d}.parquet"
-        scored.cast(_SCORED_SCHEMA).write_parquet(target)
-        compared.unlink()
+        scored.write_parquet(target)
+        in_band = scored["match_probability"].is_between(*band, closed="left")
+        doubtful.append(
+            pl.concat(
+                [scored.filter(in_band), compared.filter(in_band).select(pl.col("^g_.*$"))],
+                how="horizontal",
+            )
+        )
+        compared_file.unlink()
         files.append(target)
         report(p + 1, partitions)
-    return files
+    return files, pl.concat(doubtful)
 
 
 def _weigher(records: pl.DataFrame, params: FSParams) -> Callable[[pl.DataFrame], np.ndarray]:
@@ -185,21 +218,60 @@ def _weigher(records: pl.DataFrame, params: FSParams) -> Callable[[pl.DataFrame]
     return weigh
 
 
+@dataclass(frozen=True)
+class Previous:
+    """What the previous run and the stewards left, for an incremental run.
+
+    Attributes:
+        links: the previous run's links, whose person ids are carried forward
+            (:mod:`pipelines.resolve.stable_ids`).
+        decisions: the stewards' stored pair decisions (``decisions/pairs.parquet``),
+            applied as must-links and cannot-links.
+        issued: ids retired earlier, never given again.
+        model: the previous run's parameters: its u probabilities are reused when the
+            population barely changed (``[resolve] reuse_u_within``).
+        records: the previous run's number of records.
+        run_id, as_of: date the id events of this run.
+    """
+
+    links: pl.DataFrame | None = None
+    decisions: pl.DataFrame | None = None
+    issued: pl.Series | None = None
+    model: FSParams | None = None
+    records: int | None = None
+    run_id: str = ""
+    as_of: dt.date | None = None
+
+
 def resolved(
     frames: Mapping[str, pl.DataFrame | pl.LazyFrame],
     cfg: ResolveConfig,
     progress: Progress | None = None,
     *,
     work: Path | None = None,
+    previous: pl.DataFrame | None = None,
+    decisions: pl.DataFrame | None = None,
+    issued: pl.Series | None = None,
+    run_id: str = "",
+    as_of: dt.date | None = None,
+    previous_model: FSParams | None = None,
+    previous_records: int | None = None,
 ) -> Resolution:
     """Return the persons found in the standardised ``frames`` (source name → frame).
 
     ``work`` is a folder for the candidate pairs and their scores (a temporary folder when
-    not given; what is written there is removed before returning).
+    not given; what is written there is removed before returning). ``previous``: the
+    previous run's links, whose person ids are carried forward
+    (:mod:`pipelines.resolve.stable_ids`; ``issued``: ids retired earlier, never given
+    again); ``decisions``: the stewards' stored pair decisions (``decisions/pairs.parquet``),
+    applied as must-links and cannot-links. ``run_id`` and ``as_of`` date the id events.
+    ``previous_model`` (and the previous run's number of records): its u probabilities are
+    reused when the population barely changed (``[resolve] reuse_u_within``).
     """
     progress = progress or silent()
+    before = Previous(previous, decisions, issued, previous_model, previous_records, run_id, as_of)
     with tempfile.TemporaryDirectory(prefix="dancu-resolve-", dir=work) as folder:
-        return _resolved(frames, cfg, progress, Path(folder))
+        return _resolved(frames, cfg, progress, Path(folder), before)
 
 
 def _resolved(
@@ -207,6 +279,7 @@ def _resolved(
     cfg: ResolveConfig,
     progress: Progress,
     work: Path,
+    before: Previous,
 ) -> Resolution:
     # records are numbered in (source, record_id) order, so that nothing downstream (random
     # pairs for u, tie-breaks) depends on the order of the input rows
@@ -227,29 +300,56 @@ def _resolved(
             f"{store.partitions} partition(s))"
         )
     params: FSParams | None = None
+    u: dict[str, list[float]] | None = None
     scored: pl.LazyFrame = pl.LazyFrame(schema=_SCORED_SCHEMA)
+    doubtful = pl.DataFrame()
     if store.n_pairs:  # nothing to learn or score without candidate pairs
         with progress.step("resolve: compare and score"):
             patterns = _compared_parts(records, store, work, eta_reporter(progress, "compare"))
-            params = fit(
-                records,
-                patterns,
-                n_u_pairs=cfg.u_sample_pairs,
-                seed=cfg.seed,
-                iterations=cfg.em_iterations,
+            # week: an incremental run reuses the previous u when it fits (resolve/week.py)
+            u = reusable_u(
+                before.model, patterns, records.height, before.records, cfg.reuse_u_within
             )
-            files = _scored_parts(
-                records, params, store.partitions, work, eta_reporter(progress, "score")
+            if u is not None:
+                params = estimate_m(
+                    patterns, u, iterations=cfg.em_iterations, n_records=records.height
+                )
+            else:
+                params = fit(
+                    records,
+                    patterns,
+                    n_u_pairs=cfg.u_sample_pairs,
+                    seed=cfg.seed,
+                    iterations=cfg.em_iterations,
+                )
+            files, doubtful = _scored_parts(
+                records,
+                params,
+                store.partitions,
+                work,
+                eta_reporter(progress, "score"),
+                cfg.review_band,
             )
             scored = pl.scan_parquet(files)
     with progress.step("resolve: cluster") as detail:
         weigh = _weigher(records, params) if params is not None else None
+        # week: the stewards' pair decisions as constraints (resolve/week.py)
+        constraints = decision_constraints(before.decisions, records)
         clustered = clusters(
-            records, scored, cfg.match_threshold, weigh=weigh, split_below=cfg.split_below
+            records,
+            scored,
+            cfg.match_threshold,
+            weigh=weigh,
+            split_below=cfg.split_below,
+            must_link=constraints.must_link,
+            cannot_link=constraints.cannot_link,
         )
-        ids = person_ids(records, clustered).join(
-            records.select("rid", "source", "record_id"), on="rid"
+        # week: person ids carried from the previous delivery (resolve/stable_ids.py)
+        assignment = clustered.join(records.select("rid", "source", "record_id"), on="rid")
+        stable = stable_person_ids(
+            assignment, before.links, run_id=before.run_id, as_of=before.as_of, issued=before.issued
         )
+        ids = stable.ids.join(records.select("rid", "source", "record_id"), on="rid")
         ids = ids.with_columns(
             pl.len().over("person_id").alias("size"),
             (pl.struct("source", "record_id").rank("ordinal").over("person_id") == 1).alias(
@@ -258,12 +358,28 @@ def _resolved(
         )
         n_persons = ids["person_id"].n_unique()
         detail(f"{n_persons} persons")
-    edges = scored.filter(pl.col("match_probability") >= cfg.match_threshold).collect()
-    links = (
-        ids.join(_record_scores(ids, edges, records, params), on="rid")
-        .sort("rid")
-        .select("source", "record_id", "person_id", "match_score", "match_reason")
+    edges = (
+        scored.filter(pl.col("match_probability") >= cfg.match_threshold)
+        .select("rid_l", "rid_r", "match_probability")
+        .collect()
     )
+    links = (
+        ids.join(_record_scores(ids, _with_must(edges, constraints), records, params), on="rid")
+        .sort("rid")
+        .select("source", "record_id", "person_id", "match_score", "match_reason", "person_since")
+    )
+    # week: pairs for people to decide, and the decided pairs scored (resolve/week.py)
+    with progress.step("resolve: pairs to review") as detail:
+        review = pairs_for_review(
+            doubtful,
+            doubtful.select(pl.exclude("^g_.*$")),
+            params,
+            records,
+            constraints,
+            band=cfg.review_band,
+            threshold=cfg.match_threshold,
+        )
+        detail(f"{review.filter(pl.col('status') == 'open').height} pairs to review")
     person = links.select("source", "record_id", "person_id").lazy()
     assigned = pl.concat(
         [
@@ -286,6 +402,37 @@ def _resolved(
         "em_iterations": params.iterations if params else 0,
         "em_converged": params.converged if params else False,
         "em_patterns": patterns.height if params else 0,
+        "u": "reused from the previous run" if u is not None else "estimated from random pairs",
         "blocking": store.stats,
+        "person_ids": _id_stats(stable, before.links),
     }
-    return Resolution(links=links, persons=persons, params=params, stats=stats)
+    return Resolution(
+        links=links,
+        persons=persons,
+        params=params,
+        stats=stats,
+        events=stable.events,
+        review=review,
+        decisions=constraints.counts(),
+    )
+
+
+def _id_stats(stable: StableIds, previous: pl.DataFrame | None) -> dict[str, Any]:
+    """Return how the person ids were made, for the manifest."""
+    carried = previous is not None and previous.height > 0
+    return {"carried_from_previous_run": carried, **stable.stats}
+
+
+def _with_must(edges: pl.DataFrame, constraints: Constraints) -> pl.DataFrame:
+    """Return ``edges`` (``match_reason`` null) plus the must-links, as certain edges."""
+    edges = edges.with_columns(pl.lit(None, dtype=pl.String).alias("match_reason"))
+    must = constraints.must_link
+    if must.height == 0:
+        return edges
+    decided = must.select(
+        pl.min_horizontal("rid_l", "rid_r").cast(pl.UInt32).alias("rid_l"),
+        pl.max_horizontal("rid_l", "rid_r").cast(pl.UInt32).alias("rid_r"),
+        pl.lit(1.0).alias("match_probability"),
+        pl.lit("a steward decided: same person").alias("match_reason"),
+    )
+    return pl.concat([edges, decided], how="vertical_relaxed")
