@@ -105,38 +105,43 @@ def _people(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
 
 
 def _written(findings: pl.DataFrame, frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
-    """``source, record_id, column, written``: the clean value of each finding's column."""
+    """``source, record_id, column, written``: the clean value of each finding's column.
+
+    One small join per column a finding names, on just the records with a finding on it
+    (never every column of every flagged record); dates also in the other forms of
+    :data:`_DATE_FORMS` (``_same_1`` …), flagged by ``_same_date``.
+    """
     parts = [pl.DataFrame(schema={"source": pl.String, "record_id": pl.String,
                                   "column": pl.String, "written": pl.String,
                                   "_same_date": pl.Boolean})]  # fmt: skip
     for source, frame in frames.items():
-        mine = findings.filter(pl.col("source") == source)
+        mine = findings.filter(pl.col("source") == source).select("record_id", "column")
         columns = [
             c
             for c in mine["column"].drop_nulls().unique().sort().to_list()
             if c in frame.columns and c not in ("person_id", "record_id", "source")
         ]
-        if not columns:
-            continue
-        records = frame.join(mine.select("record_id").unique(), on="record_id", how="semi")
-        forms = [
-            records.select(
-                pl.lit(source).alias("source"),
-                pl.col("record_id").cast(pl.String),
-                *(_text(frame, c, form).alias(c) for c in columns),
-            ).unpivot(
-                index=["source", "record_id"],
-                variable_name="column",
-                value_name="written" if form == 0 else f"_same_{form}",
+        for column in columns:
+            dtype = frame.schema[column]
+            is_date = dtype == pl.Date or isinstance(dtype, pl.Datetime)
+            forms = range(len(_DATE_FORMS)) if is_date else range(1)
+            flagged = mine.filter(pl.col("column") == column).select("record_id").unique()
+            parts.append(
+                frame.select("record_id", column)
+                .join(flagged, on="record_id", how="semi")
+                .select(
+                    pl.lit(source).alias("source"),
+                    pl.col("record_id").cast(pl.String),
+                    pl.lit(column).alias("column"),
+                    *(
+                        _text(frame, column, form).alias(
+                            "written" if form == 0 else f"_same_{form}"
+                        )
+                        for form in forms
+                    ),
+                    pl.lit(is_date).alias("_same_date"),
+                )
             )
-            for form in range(len(_DATE_FORMS))
-        ]
-        joined = forms[0]
-        for other in forms[1:]:
-            joined = joined.join(other, on=["source", "record_id", "column"], how="left")
-        dates = [c for c in columns if frame.schema[c] == pl.Date
-                 or isinstance(frame.schema[c], pl.Datetime)]  # fmt: skip
-        parts.append(joined.with_columns(pl.col("column").is_in(dates).alias("_same_date")))
     return pl.concat(parts, how="diagonal")
 
 
