@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.evaluate.pairs import blocking_recall, pairwise_metrics
+from pipelines.evaluate.pairs import blocking_recall, blocking_recall_in_parts, pairwise_metrics
 
 SOURCES = ["civil_events", "insurance", "residents"]
 
@@ -193,3 +193,47 @@ def test_blocking_recall_equals_brute_force(
     assert r["true_pairs"] == len(true)
     assert r["true_pairs_found"] == len(found)
     assert r["candidate_pairs"] == len({frozenset((i, j)) for i, j in cand_idx if i != j})
+
+
+@settings(max_examples=60, deadline=None)
+@given(row_strategy, st.data())
+def test_blocking_recall_in_parts_equals_brute_force(
+    raw: list[tuple[str, str | None, str | None]], data: st.DataObject
+) -> None:
+    """Distinct record-number pairs in any number of disjoint parts: the same figures."""
+    rows = [(s, str(i), p, k) for i, (s, p, k) in enumerate(raw)]
+    _, t = frames(rows)
+    idx = list(range(len(rows)))
+    drawn = (
+        data.draw(st.sets(st.tuples(st.sampled_from(idx), st.sampled_from(idx)))) if idx else set()
+    )
+    pairs = sorted({(min(i, j), max(i, j)) for i, j in drawn if i != j})
+    n_parts = data.draw(st.integers(1, 4))
+    parts = [
+        pl.DataFrame(
+            [p for k, p in enumerate(pairs) if k % n_parts == part],
+            schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32},
+            orient="row",
+        )
+        for part in range(n_parts)
+    ]
+    ids = pl.DataFrame(
+        {"rid": idx, "source": [r[0] for r in rows], "record_id": [r[1] for r in rows]},
+        schema={"rid": pl.UInt32, "source": pl.String, "record_id": pl.String},
+    )
+    r = blocking_recall_in_parts(ids, parts, t)
+    true = {
+        (i, j)
+        for i, j in itertools.combinations(idx, 2)
+        if rows[i][3] is not None and rows[i][3] == rows[j][3]
+    }
+    assert r["candidate_pairs"] == len(pairs)
+    assert r["true_pairs"] == len(true)
+    assert r["true_pairs_found"] == len(set(pairs) & true)
+    across = {
+        (i, j)
+        for i, j in set(pairs) & true
+        if {rows[i][0], rows[j][0]} == {"insurance", "residents"}
+    }
+    cell = r["by_sources"].get("insurance|residents", {"true_pairs_found": 0})
+    assert cell["true_pairs_found"] == len(across)

@@ -27,12 +27,14 @@ Example:
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from itertools import combinations
 from typing import Any
 
 import polars as pl
 
-__all__ = ["blocking_recall", "pairwise_metrics"]
+__all__ = ["blocking_recall", "blocking_recall_in_parts", "pairwise_metrics"]
 
 _KEY = ["source", "record_id"]
 
@@ -157,15 +159,7 @@ def blocking_recall(pairs_with_ids: pl.DataFrame, truth: pl.DataFrame) -> dict[s
         pl.col("source_r").cast(pl.String),
         pl.col("record_id_r").cast(pl.String),
     )
-    index = (
-        truth.select(
-            pl.col("source").cast(pl.String),
-            pl.col("record_id").cast(pl.String),
-            pl.col("person_key").cast(pl.String),
-        )
-        .unique(subset=_KEY, keep="first", maintain_order=True)
-        .with_row_index("i")
-    )
+    index = _truth_index(truth)
     cand = cand.join(index, left_on=["source_l", "record_id_l"], right_on=_KEY, how="left").join(
         index, left_on=["source_r", "record_id_r"], right_on=_KEY, how="left", suffix="_r"
     )
@@ -200,6 +194,27 @@ def blocking_recall(pairs_with_ids: pl.DataFrame, truth: pl.DataFrame) -> dict[s
         .unique()
         .height
     )
+    counts = found.group_by("source_l", "source_r").len().iter_rows()
+    return _recall_summary(known.height + n_unknown, {(a, b): n for a, b, n in counts}, index)
+
+
+def _truth_index(truth: pl.DataFrame) -> pl.DataFrame:
+    """``source, record_id, person_key`` as text, one row per record, with a row index ``i``."""
+    return (
+        truth.select(
+            pl.col("source").cast(pl.String),
+            pl.col("record_id").cast(pl.String),
+            pl.col("person_key").cast(pl.String),
+        )
+        .unique(subset=_KEY, keep="first", maintain_order=True)
+        .with_row_index("i")
+    )
+
+
+def _recall_summary(
+    n_candidates: int, found: Mapping[tuple[str, str], int], index: pl.DataFrame
+) -> dict[str, Any]:
+    """Return :func:`blocking_recall`'s figures from the true pairs found per source pair."""
     keys = index.drop_nulls("person_key")
     sources = sorted(keys["source"].unique().drop_nulls().to_list())
     cells = keys.group_by("person_key", "source").agg(n=pl.len())
@@ -207,17 +222,61 @@ def blocking_recall(pairs_with_ids: pl.DataFrame, truth: pl.DataFrame) -> dict[s
     by_sources: dict[str, dict[str, Any]] = {}
     for a, b in [(s, s) for s in sources] + list(combinations(sources, 2)):
         n_true = true[f"{a}|{b}"]
-        n_found = found.filter((pl.col("source_l") == a) & (pl.col("source_r") == b)).height
+        n_found = found.get((a, b), 0)
         by_sources[f"{a}|{b}"] = {
             "true_pairs": n_true,
             "true_pairs_found": n_found,
             "recall": n_found / n_true if n_true else None,
         }
     n_true_all = true["all"]
+    n_found_all = sum(found.values())
     return {
-        "candidate_pairs": known.height + n_unknown,
+        "candidate_pairs": n_candidates,
         "true_pairs": n_true_all,
-        "true_pairs_found": found.height,
-        "recall": found.height / n_true_all if n_true_all else None,
+        "true_pairs_found": n_found_all,
+        "recall": n_found_all / n_true_all if n_true_all else None,
         "by_sources": by_sources,
     }
+
+
+def blocking_recall_in_parts(
+    ids: pl.DataFrame, parts: Iterable[pl.DataFrame], truth: pl.DataFrame
+) -> dict[str, Any]:
+    """Return :func:`blocking_recall`'s figures for candidate pairs of record numbers.
+
+    ``ids``: ``rid, source, record_id`` of every record; ``parts``: ``rid_l, rid_r`` pairs in
+    disjoint, deduplicated parts (a spilled pair store), read one at a time, so that tens of
+    millions of candidates never sit in memory at once.
+
+    Example:
+        >>> t = pl.DataFrame({"source": ["residents"] * 3, "record_id": ["1", "2", "3"],
+        ...                   "person_key": ["K", "K", "K"]})
+        >>> ids = t.select(pl.Series("rid", [0, 1, 2], dtype=pl.UInt32), "source", "record_id")
+        >>> part = pl.DataFrame({"rid_l": [0], "rid_r": [1]}, schema_overrides={
+        ...     "rid_l": pl.UInt32, "rid_r": pl.UInt32})
+        >>> r = blocking_recall_in_parts(ids, [part], t)
+        >>> r["true_pairs_found"], r["true_pairs"], r["candidate_pairs"]
+        (1, 3, 1)
+    """
+    index = _truth_index(truth)
+    keyed = ids.select(
+        "rid", pl.col("source").cast(pl.String), pl.col("record_id").cast(pl.String)
+    ).join(index.select(*_KEY, "person_key"), on=_KEY, how="left")
+    n_candidates = 0
+    found: Counter[tuple[str, str]] = Counter()
+    for part in parts:
+        n_candidates += part.height
+        same = (
+            part.select("rid_l", "rid_r")
+            .join(keyed.select(rid_l="rid", s_l="source", k_l="person_key"), on="rid_l")
+            .join(keyed.select(rid_r="rid", s_r="source", k_r="person_key"), on="rid_r")
+            .filter(pl.col("k_l") == pl.col("k_r"))
+            .group_by(
+                pl.min_horizontal("s_l", "s_r").alias("a"),
+                pl.max_horizontal("s_l", "s_r").alias("b"),
+            )
+            .len()
+        )
+        for a, b, n in same.iter_rows():
+            found[(a, b)] += n
+    return _recall_summary(n_candidates, found, index)

@@ -16,17 +16,19 @@ Example:
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from pipelines.config import ResolveConfig
+from pipelines.budget import run_budget
+from pipelines.config import ResolveConfig, RunConfig
 from pipelines.errors import InputError
 from pipelines.evaluate.findings import findings_report
-from pipelines.evaluate.pairs import blocking_recall, pairwise_metrics
-from pipelines.resolve.blocking import candidate_pairs
+from pipelines.evaluate.pairs import blocking_recall_in_parts, pairwise_metrics
+from pipelines.resolve.pairs_store import spill_candidates
 from pipelines.resolve.records import records_frame
 
 __all__ = ["evaluation", "evaluation_text", "metrics_table"]
@@ -69,27 +71,27 @@ def evaluation(out: Path, truth_path: Path, cfg: ResolveConfig) -> dict[str, Any
         raise InputError(f"{truth_path}: missing column(s) {', '.join(sorted(missing))}")
     links = _read(out / "links.parquet", "links.parquet")
     frames = {
-        s: pl.read_parquet(out / f"{s}.parquet")
+        s: pl.scan_parquet(out / f"{s}.parquet")
         for s in SOURCES
         if (out / f"{s}.parquet").is_file()
     }
     records = records_frame(frames).collect()
-    ids = records.select("rid", "source", "record_id")
-    pairs = candidate_pairs(records, max_block=cfg.max_block, window=cfg.window)
-    named = (
-        pairs.join(
-            ids.rename({"rid": "rid_l", "source": "source_l", "record_id": "record_id_l"}),
-            on="rid_l",
+    # the candidates as the run made them: spilled in partitions, read one at a time
+    with tempfile.TemporaryDirectory(prefix="dancu-evaluate-") as folder:
+        store = spill_candidates(
+            records,
+            Path(folder),
+            max_block=cfg.max_block,
+            window=cfg.window,
+            pairs_per_part=run_budget(RunConfig(), cfg).pairs_per_part,
         )
-        .join(
-            ids.rename({"rid": "rid_r", "source": "source_r", "record_id": "record_id_r"}),
-            on="rid_r",
+        blocking = blocking_recall_in_parts(
+            records.select("rid", "source", "record_id"), store.parts(), truth
         )
-        .select("source_l", "record_id_l", "source_r", "record_id_r")
-    )
+    del records
     result: dict[str, Any] = {
         "persons": pairwise_metrics(links, truth),
-        "blocking": blocking_recall(named, truth),
+        "blocking": blocking,
     }
     truth_dir = truth_path.parent
     if (truth_dir / "defects.parquet").is_file() and (truth_dir / "persons.parquet").is_file():

@@ -358,16 +358,19 @@ def _resolved(
         )
         n_persons = ids["person_id"].n_unique()
         detail(f"{n_persons} persons")
-    edges = (
-        scored.filter(pl.col("match_probability") >= cfg.match_threshold)
-        .select("rid_l", "rid_r", "match_probability")
-        .collect()
-    )
-    links = (
-        ids.join(_record_scores(ids, _with_must(edges, constraints), records, params), on="rid")
-        .sort("rid")
-        .select("source", "record_id", "person_id", "match_score", "match_reason", "person_since")
-    )
+    with progress.step("resolve: link scores and reasons"):
+        edges = (
+            scored.filter(pl.col("match_probability") >= cfg.match_threshold)
+            .select("rid_l", "rid_r", "match_probability")
+            .collect()
+        )
+        links = (
+            ids.join(_record_scores(ids, _with_must(edges, constraints), records, params), on="rid")
+            .sort("rid")
+            .select(
+                "source", "record_id", "person_id", "match_score", "match_reason", "person_since"
+            )
+        )
     # week: pairs for people to decide, and the decided pairs scored (resolve/week.py)
     with progress.step("resolve: pairs to review") as detail:
         review = pairs_for_review(
@@ -380,24 +383,28 @@ def _resolved(
             threshold=cfg.match_threshold,
         )
         detail(f"{review.filter(pl.col('status') == 'open').height} pairs to review")
-    person = links.select("source", "record_id", "person_id").lazy()
-    assigned = pl.concat(
-        [
-            frame.select(c for c in GOLDEN_INPUTS if c in frame.collect_schema().names()).join(
-                person, on=["source", "record_id"], how="left"
-            )
-            for frame in frames.values()
-        ],
-        how="diagonal_relaxed",
-    ).collect()
-    persons = golden_records(assigned)
-    del assigned
+    n_records, n_matched = records.height, edges.height
+    del records, ids, edges, clustered, assignment, doubtful  # golden records need the room
+    with progress.step("resolve: golden records") as detail:
+        person = links.select("source", "record_id", "person_id").lazy()
+        assigned = pl.concat(
+            [
+                frame.select(c for c in GOLDEN_INPUTS if c in frame.collect_schema().names()).join(
+                    person, on=["source", "record_id"], how="left"
+                )
+                for frame in frames.values()
+            ],
+            how="diagonal_relaxed",
+        ).collect()
+        persons = golden_records(assigned)
+        del assigned
+        detail(f"{persons.height} golden records")
     stats = {
-        "records": records.height,
+        "records": n_records,
         "candidate_pairs": store.n_pairs,
-        "candidate_pairs_per_record": round(store.n_pairs / max(records.height, 1), 2),
+        "candidate_pairs_per_record": round(store.n_pairs / max(n_records, 1), 2),
         "pair_partitions": store.partitions,
-        "pairs_matched": edges.height,
+        "pairs_matched": n_matched,
         "persons": n_persons,
         "em_iterations": params.iterations if params else 0,
         "em_converged": params.converged if params else False,
