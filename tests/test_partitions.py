@@ -17,6 +17,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from pipelines.config import Config, GenerateConfig, ResolveConfig, RunConfig
+from pipelines.errors import MemoryBudgetError
 from pipelines.generate import run_generate
 from pipelines.progress import silent
 from pipelines.run import run_clean
@@ -72,3 +73,17 @@ def test_tiny_batches_and_partitions_give_the_same_outputs(raw: Path, tmp_path: 
     assert cards[0] == cards[1]
     for key in ("em_patterns", "persons", "pairs_matched", "blocking"):
         assert whole["resolution"][key] == tiny["resolution"][key], key
+
+
+def test_a_run_that_cannot_fit_its_budget_says_so_before_any_work(
+    raw: Path, tmp_path: Path
+) -> None:
+    """A budget below what any run needs: a clear error naming the inputs, nothing written."""
+    cfg = dataclasses.replace(Config(), run=RunConfig(memory_gb=0.1))
+    out = tmp_path / "clean"
+    with pytest.raises(MemoryBudgetError) as caught:
+        run_clean(raw, out, cfg, silent())
+    text = str(caught.value)
+    assert str(raw) in text and "memory_gb" in text and "0.1 GB" in text
+    assert not out.exists()
+    assert not any(p.name.startswith(".clean.scratch") for p in tmp_path.iterdir())

@@ -36,6 +36,7 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -51,7 +52,7 @@ from pipelines.resolve.names import (
 from pipelines.resolve.records import with_birth_parts
 from pipelines.vn.names import name_key_folded
 
-__all__ = ["FIELDS", "LEVELS", "NAME_TF", "comparisons"]
+__all__ = ["FIELDS", "LEVELS", "NAME_TF", "NameIndex", "comparisons", "name_index"]
 
 LEVELS: Final[dict[str, tuple[str, ...]]] = {
     **PART_LEVELS,
@@ -156,9 +157,31 @@ def _positions(records: pl.DataFrame, rids: pl.Series) -> pl.Series:
 # names
 
 
-def _name_columns(records: pl.DataFrame, pos_l: pl.Series, pos_r: pl.Series) -> pl.DataFrame:
-    """``g_surname``, ``g_middle``, ``g_given`` for every pair, once per distinct name pair."""
+@dataclass(frozen=True)
+class NameIndex:
+    """The distinct names of a records frame, split into parts once for every comparison.
+
+    Attributes:
+        nid: per record (row order of the records frame), its name's row in ``parts``
+            (null: no name).
+        parts: :func:`~pipelines.resolve.names.name_parts` of each distinct name.
+    """
+
+    nid: pl.Series
+    parts: pl.DataFrame
+
+
+def name_index(records: pl.DataFrame) -> NameIndex:
+    """Return the :class:`NameIndex` of ``records`` (built once, used by every partition).
+
+    Example:
+        >>> rec = pl.DataFrame({"full_name": ["Lê An", "Lê An", None]})
+        >>> index = name_index(rec)
+        >>> index.nid.to_list(), index.parts.height
+        ([0, 0, None], 1)
+    """
     keys = ["name_tone_key", "name_folded", "name_phonetic"]
+    records = _ensure(records, ())
     names = (
         records.select(keys)
         .filter(pl.col("name_tone_key").is_not_null())
@@ -171,7 +194,12 @@ def _name_columns(records: pl.DataFrame, pos_l: pl.Series, pos_r: pl.Series) -> 
               maintain_order="left")
         .get_column("nid")
     )  # fmt: skip
-    a, b = nid.gather(pos_l), nid.gather(pos_r)
+    return NameIndex(nid, name_parts(names))
+
+
+def _name_columns(index: NameIndex, pos_l: pl.Series, pos_r: pl.Series) -> pl.DataFrame:
+    """``g_surname``, ``g_middle``, ``g_given`` for every pair, once per distinct name pair."""
+    a, b = index.nid.gather(pos_l), index.nid.gather(pos_r)
     ids = pl.DataFrame({"a": a, "b": b}).select(
         pl.when(pl.col("a").is_not_null() & pl.col("b").is_not_null())
         .then(pl.min_horizontal("a", "b"))
@@ -181,7 +209,7 @@ def _name_columns(records: pl.DataFrame, pos_l: pl.Series, pos_r: pl.Series) -> 
         .alias("b"),
     )
     distinct = ids.drop_nulls().unique(maintain_order=True)
-    levels = pl.concat([distinct, name_part_levels(name_parts(names), distinct)], how="horizontal")
+    levels = pl.concat([distinct, name_part_levels(index.parts, distinct)], how="horizontal")
     return ids.join(levels, on=["a", "b"], how="left", maintain_order="left").select(
         pl.col(f"g_{p}").fill_null(-1).cast(pl.Int8) for p in PART_LEVELS
     )
@@ -397,12 +425,15 @@ def _household_level() -> pl.Expr:
     return _i8(code.replace_strict(mapping, default=-1, return_dtype=pl.Int8)).alias("g_household")
 
 
-def comparisons(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+def comparisons(
+    records: pl.DataFrame, pairs: pl.DataFrame, names: NameIndex | None = None
+) -> pl.DataFrame:
     """Comparison levels for every candidate pair (``CONTRACT.md``: the comparisons frame).
 
     ``records`` needs ``rid`` and whichever contract columns exist (missing ones count as null,
     so their fields are all ``-1``); ``pairs`` needs ``rid_l``, ``rid_r``. Output keeps the pair
     order: ``rid_l``, ``rid_r``, then ``g_<field>`` (Int8) for every field of :data:`FIELDS`.
+    ``names``: :func:`name_index` of the same ``records``, when comparing them in many parts.
 
     Example:
         >>> rec = pl.DataFrame({"rid": pl.Series([0, 1, 2], dtype=pl.UInt32),
@@ -425,7 +456,7 @@ def comparisons(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         _exact_level("gender", "gender"),
         _household_level(),
     )
-    names = _name_columns(records, pos_l, pos_r)
+    names_levels = _name_columns(names or name_index(records), pos_l, pos_r)
     head = pl.DataFrame(
         {
             "rid_l": rid_l,
@@ -437,6 +468,6 @@ def comparisons(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
             "g_phone": _code_level(wide, "phone", 11),
         }
     )
-    return pl.concat([head, names, levels], how="horizontal").select(
+    return pl.concat([head, names_levels, levels], how="horizontal").select(
         "rid_l", "rid_r", *[f"g_{f}" for f in FIELDS]
     )

@@ -38,7 +38,7 @@ from pipelines.budget import run_budget
 from pipelines.config import ResolveConfig, RunConfig
 from pipelines.progress import Progress, eta_reporter, silent
 from pipelines.resolve.cluster import clusters
-from pipelines.resolve.compare import comparisons
+from pipelines.resolve.compare import NameIndex, comparisons, name_index
 from pipelines.resolve.golden import GOLDEN_INPUTS, golden_records
 from pipelines.resolve.pairs_store import PairStore, spill_candidates
 from pipelines.resolve.records import records_frame
@@ -163,8 +163,9 @@ def _compared_parts(
 ) -> pl.DataFrame:
     """Compare every partition of candidates, write each to ``folder``; return level patterns."""
     patterns = []
+    names = name_index(records)  # the distinct names split once, not once per partition
     for p in range(store.partitions):
-        cmp = comparisons(records, store.part(p).select("rid_l", "rid_r"))
+        cmp = comparisons(records, store.part(p).select("rid_l", "rid_r"), names)
         cmp.write_parquet(folder / f"compared-{p:05d}.parquet")
         patterns.append(level_patterns(cmp))
         report(p + 1, store.partitions)
@@ -206,12 +207,15 @@ def _scored_parts(
 
 def _weigher(records: pl.DataFrame, params: FSParams) -> Callable[[pl.DataFrame], np.ndarray]:
     """Return the evidence in bits (no prior) of any record pairs, by the fitted model."""
+    built: list[NameIndex] = []  # the name index, built on the first call only (splits are rare)
 
     def weigh(pairs: pl.DataFrame) -> np.ndarray:
+        if not built:
+            built.append(name_index(records))
         out = np.empty(pairs.height, dtype=np.float64)
         for start in range(0, pairs.height, WEIGH_CHUNK):
             chunk = pairs.slice(start, WEIGH_CHUNK)
-            weights = score(comparisons(records, chunk), params, records, reasons=False)
+            weights = score(comparisons(records, chunk, built[0]), params, records, reasons=False)
             out[start : start + chunk.height] = weights["match_weight"].to_numpy()
         return out - params.prior_weight()
 
