@@ -9,7 +9,7 @@ from collections import Counter
 import numpy as np
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipelines.config import FebrlConfig, FebrlFieldWeights
@@ -223,6 +223,9 @@ def test_duplicate_distributions(distribution: str) -> None:
         lambda w: w[0] > 0
     ),
 )
+# a subnormal weight once let a draw land on a field of weight 0 (or one at its limit)
+@example(n=1, per_record=3, per_field=1, seed=0, weights=[1.0, 0.0, 0.0, 0.0, 5e-324, 0.0])
+@example(n=1, per_record=2, per_field=1, seed=0, weights=[1.0, 0.0, 0.0, 0.0, 5e-324, 0.0])
 def test_plan_respects_the_limits(
     n: int, per_record: int, per_field: int, seed: int, weights: list[float]
 ) -> None:

@@ -65,12 +65,22 @@ def duplicate_counts(rng: np.random.Generator, n: int, cfg: FebrlConfig) -> np.n
 
 
 def _draw_rows(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
-    """Return one column index per row drawn by the row's weights; -1 where all are 0."""
+    """Return one column index per row drawn by the row's weights; -1 where all are 0.
+
+    A column of weight 0 is never drawn, even when rounding puts the draw at the very end
+    of the row's total (a tiny weight, 5e-324, makes ``u * total`` equal to ``total``).
+
+    Example:
+        >>> w = np.array([[0.0, 5e-324, 0.0], [0.0, 0.0, 0.0]])
+        >>> _draw_rows(np.random.default_rng(1), w).tolist()
+        [1, -1]
+    """
     total = weights.sum(axis=1)
     cdf = np.cumsum(weights, axis=1)
     u = rng.random(len(weights)) * total
     pick = (cdf <= u[:, None]).sum(axis=1)
-    return np.where(total > 0, np.minimum(pick, weights.shape[1] - 1), -1)
+    last = weights.shape[1] - 1 - np.argmax(weights[:, ::-1] > 0, axis=1)  # last drawable
+    return np.where(total > 0, np.minimum(pick, last), -1)
 
 
 def modification_plan(rng: np.random.Generator, dups: pl.DataFrame, cfg: FebrlConfig) -> np.ndarray:
