@@ -3,7 +3,7 @@
 ``[run] memory_gb`` (default 70 % of the machine's memory, or of the container's limit)
 sets how many rows of a register are standardised and validated at a time and how many
 candidate pairs are compared at a time. Those change memory, never results. What cannot be
-split is the records frame of resolution (a few hundred bytes per record of every register,
+split is the records frame of resolution (about 1.5 KB per record of every register,
 :data:`BYTES_PER_RECORD`): a run whose inputs need more than the budget stops at the start
 and says so, instead of being killed hours later.
 
@@ -36,9 +36,11 @@ __all__ = [
 MACHINE_SHARE: Final = 0.7
 """Share of the machine's memory a run takes when ``memory_gb`` is not set."""
 
-BYTES_PER_RECORD: Final = 700
-"""Peak memory per record of every register held at once (the records frame of resolution
-with its keys, and the reconciliation's projection), measured at 1 and 3 million residents."""
+BYTES_PER_RECORD: Final = 1500
+"""Peak memory per record of every register (the records frame of resolution with its keys,
+the frames built from it, one partition of pairs; the reconciliation's projection): a run's
+peak less :data:`BASE_GB`, per record, was 1.3–1.5 KB at 1 and 3 million residents (1.7 and
+5.1 million records) in December 2026."""
 
 BASE_GB: Final = 0.8
 """Memory of the process before any data (Python, Polars, Pandera, Great Expectations)."""
