@@ -27,6 +27,7 @@ from typing import Final
 import polars as pl
 
 from pipelines.errors import InputError
+from pipelines.io.read import xlsx_grids
 from pipelines.privacy import redacted
 from pipelines.report.review_files import REVIEW_HEADERS
 from pipelines.report.worklist import WORKLIST_HEADERS
@@ -114,18 +115,8 @@ def read_filled(path: Path) -> FilledFile:
     holds neither pairs nor findings.
     """
     try:
-        sheets = pl.read_excel(
-            path,
-            sheet_id=0,
-            engine="calamine",
-            has_header=False,
-            infer_schema_length=0,
-            raise_if_empty=False,
-            drop_empty_rows=False,
-            drop_empty_cols=False,
-        )
-    except Exception as exc:  # fastexcel raises its own error types
-        del exc
+        sheets = xlsx_grids(path)
+    except InputError:
         raise InputError(
             f"{path}: cannot be read as an Excel (.xlsx) file; give a review file or a "
             "worklist dancu wrote"

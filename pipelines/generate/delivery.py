@@ -34,7 +34,7 @@ import polars as pl
 from pipelines.config import GenerateConfig
 from pipelines.errors import InputError
 from pipelines.generate import SOURCES, GenerateSummary, run_generate
-from pipelines.generate.writer import VIETNAMESE_HEADERS, write_parquet
+from pipelines.generate.writer import VIETNAMESE_HEADERS, write_csv, write_parquet
 from pipelines.progress import Progress, silent
 
 __all__ = ["CHANGES", "run_next_delivery"]
@@ -57,15 +57,6 @@ def _read(path: Path) -> tuple[pl.DataFrame, bool, bool]:
     frame = pl.read_csv(path, infer_schema=False)
     vietnamese = any(c in _CANONICAL for c in frame.columns)
     return frame.rename({c: _CANONICAL.get(c, c) for c in frame.columns}), vietnamese, bom
-
-
-def _write(frame: pl.DataFrame, path: Path, vietnamese: bool, bom: bool) -> None:
-    if vietnamese:
-        frame = frame.rename({c: VIETNAMESE_HEADERS.get(c, c) for c in frame.columns})
-    with path.open("wb") as fh:
-        if bom:
-            fh.write(b"\xef\xbb\xbf")
-        frame.write_csv(fh)
 
 
 def _phones(rng: np.random.Generator, n: int) -> list[str]:
@@ -186,7 +177,7 @@ def run_next_delivery(
         final = pl.concat([kept, copies.select(kept.columns),
                            new_rows.select([c for c in kept.columns if c in new_rows.columns])],
                           how="diagonal")  # fmt: skip
-        _write(final.select(frame.columns), out / f"{source}.csv", vietnamese, bom)
+        write_csv(final.select(frame.columns), out / f"{source}.csv", vietnamese, bom)
         summary.files[source] = out / f"{source}.csv"
         summary.rows[source] = final.height
         key = truth.filter(pl.col("source") == source).select("record_id", "person_key")

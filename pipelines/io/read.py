@@ -28,7 +28,15 @@ from pipelines.io.layout import HEAD_ROWS, TAIL_ROWS, Layout, find_layout
 from pipelines.privacy import redacted
 from pipelines.vn.legacy import cp1258_decoded, tcvn3_decoded, vietnamese_share, vni_decoded
 
-__all__ = ["FORMATS", "SOURCES", "RawTable", "find_inputs", "read_source", "read_table"]
+__all__ = [
+    "FORMATS",
+    "SOURCES",
+    "RawTable",
+    "find_inputs",
+    "read_source",
+    "read_table",
+    "xlsx_grids",
+]
 
 SOURCES: tuple[str, ...] = ("residents", "civil_events", "insurance")
 """The three registers, in the order a run processes them."""
@@ -454,21 +462,30 @@ def _sheet_table(
     return body, record
 
 
-def _read_xlsx(path: Path, sheet: str | None = None) -> tuple[pl.DataFrame, dict[str, Any]]:
-    """Read every sheet with a recognisable header (or only ``sheet``) as one table."""
+def xlsx_grids(path: Path) -> dict[str, pl.DataFrame]:
+    """Return every sheet of an Excel file as a grid of text cells, no header, nothing dropped.
+
+    Row numbers stay those a steward sees in the sheet. Raises :class:`InputError` naming the
+    file (without its cell values) when it cannot be read.
+    """
     try:
-        sheets = pl.read_excel(
+        return pl.read_excel(
             path,
             sheet_id=0,
             engine="calamine",
             has_header=False,
             infer_schema_length=0,
             raise_if_empty=False,
-            drop_empty_rows=False,  # row numbers stay those a steward sees in the sheet
+            drop_empty_rows=False,
             drop_empty_cols=False,
         )
     except Exception as exc:  # fastexcel raises its own error types
         raise InputError(f"{path}: cannot read as Excel (.xlsx): {redacted(str(exc))}") from None
+
+
+def _read_xlsx(path: Path, sheet: str | None = None) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Read every sheet with a recognisable header (or only ``sheet``) as one table."""
+    sheets = xlsx_grids(path)
     if sheet is not None:
         if sheet not in sheets:
             listed = ", ".join(repr(n) for n in sheets)
