@@ -122,6 +122,20 @@ def _text(row: dict[str, Any], name: str) -> str | None:
     return None if value is None else str(value)
 
 
+def _has_columns(
+    file: FilledFile, table: pl.DataFrame, needed: set[str], what: str, problems: _Problems
+) -> bool:
+    """Tell whether ``table`` has the ``needed`` columns; if not, note it against the file."""
+    missing = needed - set(table.columns)
+    if missing:
+        problems.add(
+            file.path.name,
+            f"{what} lacks its column(s) {', '.join(sorted(missing))} (hidden columns too): "
+            "import the file as dancu wrote it",
+        )
+    return not missing
+
+
 def _pairs(
     files: Sequence[FilledFile], run: RunRecords, problems: _Problems, now: str
 ) -> list[dict[str, Any]]:
@@ -132,14 +146,7 @@ def _pairs(
         if file.pairs.height == 0:
             continue
         needed = {"pair_key", "decision", "fingerprint_1", "fingerprint_2"}
-        missing = needed - set(file.pairs.columns)
-        if missing:
-            problems.add(
-                file.path.name,
-                "the pair sheet lacks its column(s) "
-                + ", ".join(sorted(missing))
-                + " (hidden columns too): import the file as dancu wrote it",
-            )
+        if not _has_columns(file, file.pairs, needed, "the pair sheet", problems):
             continue
         for row in file.pairs.iter_rows(named=True):
             where = _where(file, row["sheet"], row["row"])
@@ -212,14 +219,7 @@ def _findings(
         if file.findings.height == 0:
             continue
         needed = {"finding_key", "status", "status_written", "raw_value"}
-        missing = needed - set(file.findings.columns)
-        if missing:
-            problems.add(
-                file.path.name,
-                "the worklist lacks its column(s) "
-                + ", ".join(sorted(missing))
-                + " (hidden columns too): import the file as dancu wrote it",
-            )
+        if not _has_columns(file, file.findings, needed, "the worklist", problems):
             continue
         for row in file.findings.iter_rows(named=True):
             where = _where(file, row["sheet"], row["row"])

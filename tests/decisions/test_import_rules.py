@@ -116,3 +116,17 @@ def test_a_worklist_value_that_changed_since_is_refused() -> None:
     with pytest.raises(InputError, match="row 2: the record changed since the worklist"):
         imported_decisions([FilledFile(Path("w.xlsx"), "r1", findings=rows)], run(),
                            empty_pairs(), empty_findings(), NOW)  # fmt: skip
+
+
+def test_a_file_without_its_hidden_columns_is_refused_naming_them() -> None:
+    """A sheet copied without dancu's hidden key columns cannot be matched: say which."""
+    pairs = pair_file(("R1", "R2", "cùng người")).pairs.drop("fingerprint_2")
+    rows = pl.DataFrame({"finding_key": ["DC:R1|phone.invalid|phone"],
+                         "status": ["không phải lỗi"], "sheet": ["s"], "row": [2]})  # fmt: skip
+    files = [FilledFile(Path("p.xlsx"), "r1", pairs=pairs),
+             FilledFile(Path("w.xlsx"), "r1", findings=rows)]  # fmt: skip
+    with pytest.raises(InputError) as caught:
+        imported_decisions(files, run(), empty_pairs(), empty_findings(), NOW)
+    text = str(caught.value)
+    assert "p.xlsx" in text and "pair sheet lacks its column(s) fingerprint_2" in text
+    assert "w.xlsx" in text and "raw_value, status_written" in text
