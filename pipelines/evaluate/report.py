@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from pipelines.config import ResolveConfig, RunConfig
 from pipelines.errors import InputError
 from pipelines.evaluate.findings import findings_report
 from pipelines.evaluate.pairs import blocking_recall_in_parts, pairwise_metrics
+from pipelines.io.outdir import scratch_folder
 from pipelines.resolve.pairs_store import spill_candidates
 from pipelines.resolve.records import records_frame
 
@@ -77,10 +77,11 @@ def evaluation(out: Path, truth_path: Path, cfg: ResolveConfig) -> dict[str, Any
     }
     records = records_frame(frames).collect()
     # the candidates as the run made them: spilled in partitions, read one at a time
-    with tempfile.TemporaryDirectory(prefix="dancu-evaluate-") as folder:
+    # beside the run's outputs, on the disk the user chose (not /tmp, often memory)
+    with scratch_folder(out) as folder:
         store = spill_candidates(
             records,
-            Path(folder),
+            folder / "pairs",
             max_block=cfg.max_block,
             window=cfg.window,
             pairs_per_part=run_budget(RunConfig(), cfg).pairs_per_part,

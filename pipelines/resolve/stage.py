@@ -126,7 +126,12 @@ def _record_scores(
         ]
     )
     best = (
-        ends.sort(["rid", "match_probability"], descending=[False, True])
+        # ties (a steward's must-link and a model edge both at 1.0) broken by the pair
+        # itself, never by the order the partitions were read in
+        ends.sort(
+            ["rid", "match_probability", pl.col("match_reason").is_not_null(), "rid_l", "rid_r"],
+            descending=[False, True, True, False, False],
+        )
         .group_by("rid", maintain_order=True)
         .first()
     )
@@ -388,7 +393,9 @@ def _resolved(
         )
         detail(f"{review.filter(pl.col('status') == 'open').height} pairs to review")
     n_records, n_matched = records.height, edges.height
-    del records, ids, edges, clustered, assignment, doubtful  # golden records need the room
+    events, id_stats = stable.events, _id_stats(stable, before.links)
+    # golden records need the room (``weigh`` holds the records frame too)
+    del records, ids, edges, clustered, assignment, doubtful, weigh, stable
     with progress.step("resolve: golden records") as detail:
         person = links.select("source", "record_id", "person_id").lazy()
         assigned = pl.concat(
@@ -415,14 +422,14 @@ def _resolved(
         "em_patterns": patterns.height if params else 0,
         "u": "reused from the previous run" if u is not None else "estimated from random pairs",
         "blocking": store.stats,
-        "person_ids": _id_stats(stable, before.links),
+        "person_ids": id_stats,
     }
     return Resolution(
         links=links,
         persons=persons,
         params=params,
         stats=stats,
-        events=stable.events,
+        events=events,
         review=review,
         decisions=constraints.counts(),
     )
