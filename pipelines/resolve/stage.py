@@ -65,6 +65,9 @@ __all__ = ["Resolution", "resolved"]
 WEIGH_CHUNK: Final = 1_000_000
 """Record pairs weighed at a time when clustering checks a component's members."""
 
+REASON_CHUNK: Final = 500_000
+"""Best links whose reason is worded at a time (their comparisons are redone)."""
+
 _SCORED_SCHEMA: Final = pl.Schema(
     {
         "rid_l": pl.UInt32,
@@ -138,8 +141,14 @@ def _record_scores(
     unexplained = best.filter(pl.col("match_reason").is_null())
     if params is not None and unexplained.height:
         pairs = unexplained.select("rid_l", "rid_r").unique()
-        why = pairs.with_columns(
-            match_reasons(comparisons(records, pairs), params, records).alias("_why")
+        names = name_index(records)
+        why = pl.concat(  # a bounded number of pairs compared at a time
+            [
+                chunk.with_columns(
+                    match_reasons(comparisons(records, chunk, names), params, records).alias("_why")
+                )
+                for chunk in pairs.iter_slices(REASON_CHUNK)
+            ]
         )
         best = best.join(why, on=["rid_l", "rid_r"], how="left").with_columns(
             pl.coalesce("match_reason", "_why").alias("match_reason")
