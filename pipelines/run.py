@@ -362,12 +362,13 @@ def _run_clean(
         start = time.perf_counter()
         with progress.step("write reports and worklists") as detail:
             lang = cfg.clean.lang
-            del frames  # the worklists' context: the core columns and those findings name
-            named = {*findings["column"].drop_nulls(), *suppressed["column"].drop_nulls()}
-            frames = _projections(scans, person, {*CORE_COLUMNS, "address", *named})
+            del frames  # the worklists' context: who each record is, for every record;
+            # the values the findings name, read for the flagged records only
+            frames = _projections(scans, person, {*CORE_COLUMNS, "address"})
             sheets = write_worklists(
-                worklist_context(findings, frames, lang), tmp / "reports" / "worklist", lang,
-                created=as_of, run_id=run_id, suppressed=worklist_context(suppressed, frames, lang),
+                worklist_context(findings, frames, lang, values=scans),
+                tmp / "reports" / "worklist", lang, created=as_of, run_id=run_id,
+                suppressed=worklist_context(suppressed, frames, lang, values=scans),
             )  # fmt: skip
             asked = write_review_files(
                 review, frames, tmp / "reports" / REVIEW_DIR, lang, created=as_of, run_id=run_id,

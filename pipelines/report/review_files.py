@@ -313,7 +313,19 @@ def review_sheet_rows(
     """
     lang = _lang(lang)
     pairs = review.filter(pl.col("status") == "open")
-    sides = _sides(frames, lang).unique(["source", "record_id"], keep="first")
+    ends = pl.concat(
+        [pairs.select(pl.col(f"source_{e}").alias("source"), pl.col(f"record_id_{e}").alias("id"))
+         for e in ("l", "r")]
+    )  # fmt: skip
+    asked = {  # only the records of the open pairs (a thousand, not every record)
+        source: frame.join(
+            ends.filter(pl.col("source") == source).select(pl.col("id").alias("record_id")),
+            on="record_id",
+            how="semi",
+        )
+        for source, frame in frames.items()
+    }
+    sides = _sides(asked, lang).unique(["source", "record_id"], keep="first")
     one = sides.rename({c: f"{c}_1" for c in sides.columns if c not in ("source", "record_id")})
     two = sides.rename({c: f"{c}_2" for c in sides.columns if c not in ("source", "record_id")})
     rows = (

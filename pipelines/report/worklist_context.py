@@ -64,9 +64,8 @@ _DATE_FORMS: Final = ("%d/%m/%Y", "%Y-%m-%d", "%-d/%-m/%Y", "%Y%m%d")
 written in any of them was read, not repaired."""
 
 
-def _text(frame: pl.DataFrame, column: str, form: int = 0) -> pl.Expr:
-    """Return a clean value as text (dates in the ``form``-th of :data:`_DATE_FORMS`)."""
-    dtype = frame.schema[column]
+def _text(dtype: pl.DataType, column: str, form: int = 0) -> pl.Expr:
+    """Return a clean value of type ``dtype`` as text (dates in a form of _DATE_FORMS)."""
     if dtype == pl.Date or isinstance(dtype, pl.Datetime):
         return pl.col(column).dt.strftime(_DATE_FORMS[form])
     return pl.col(column).cast(pl.String)
@@ -104,37 +103,41 @@ def _people(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(parts, how="vertical_relaxed")
 
 
-def _written(findings: pl.DataFrame, frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+def _written(
+    findings: pl.DataFrame, frames: Mapping[str, pl.DataFrame | pl.LazyFrame]
+) -> pl.DataFrame:
     """``source, record_id, column, written``: the clean value of each finding's column.
 
     One small join per column a finding names, on just the records with a finding on it
     (never every column of every flagged record); dates also in the other forms of
     :data:`_DATE_FORMS` (``_same_1`` …), flagged by ``_same_date``.
     """
-    parts = [pl.DataFrame(schema={"source": pl.String, "record_id": pl.String,
+    parts: list[pl.LazyFrame] = [pl.LazyFrame(schema={"source": pl.String, "record_id": pl.String,
                                   "column": pl.String, "written": pl.String,
                                   "_same_date": pl.Boolean})]  # fmt: skip
     for source, frame in frames.items():
         mine = findings.filter(pl.col("source") == source).select("record_id", "column")
+        schema = frame.lazy().collect_schema()
         columns = [
             c
             for c in mine["column"].drop_nulls().unique().sort().to_list()
-            if c in frame.columns and c not in ("person_id", "record_id", "source")
+            if c in schema and c not in ("person_id", "record_id", "source")
         ]
         for column in columns:
-            dtype = frame.schema[column]
+            dtype = schema[column]
             is_date = dtype == pl.Date or isinstance(dtype, pl.Datetime)
             forms = range(len(_DATE_FORMS)) if is_date else range(1)
             flagged = mine.filter(pl.col("column") == column).select("record_id").unique()
             parts.append(
-                frame.select("record_id", column)
-                .join(flagged, on="record_id", how="semi")
+                frame.lazy()
+                .select("record_id", column)
+                .join(flagged.lazy(), on="record_id", how="semi")
                 .select(
                     pl.lit(source).alias("source"),
                     pl.col("record_id").cast(pl.String),
                     pl.lit(column).alias("column"),
                     *(
-                        _text(frame, column, form).alias(
+                        _text(dtype, column, form).alias(
                             "written" if form == 0 else f"_same_{form}"
                         )
                         for form in forms
@@ -142,7 +145,7 @@ def _written(findings: pl.DataFrame, frames: Mapping[str, pl.DataFrame]) -> pl.D
                     pl.lit(is_date).alias("_same_date"),
                 )
             )
-    return pl.concat(parts, how="diagonal")
+    return pl.concat(parts, how="diagonal").collect()
 
 
 def _label(prefix: str, lang: str) -> pl.Expr:
@@ -212,7 +215,10 @@ def _others(findings: pl.DataFrame, people: pl.DataFrame, lang: str) -> pl.DataF
 
 
 def worklist_context(
-    findings: pl.DataFrame, frames: Mapping[str, pl.DataFrame], lang: str = "vi"
+    findings: pl.DataFrame,
+    frames: Mapping[str, pl.DataFrame],
+    lang: str = "vi",
+    values: Mapping[str, pl.LazyFrame] | None = None,
 ) -> pl.DataFrame:
     """Return ``findings`` with :data:`CONTEXT_COLUMNS` from the clean ``frames``.
 
@@ -220,10 +226,12 @@ def worklist_context(
     set only where the clean value differs from the finding's raw value; ``other_record``
     only for ``person.duplicate_record`` (the record of the same person in the same register
     to merge into) and ``personal_id.shared`` (a record of another person with that ID),
-    with ``(+n)`` when there are more.
+    with ``(+n)`` when there are more. ``values``: where to read the written values from
+    (source → every clean column, e.g. scans of the spilled registers), when ``frames`` holds
+    only the identity columns; only the records with a finding are read.
     """
     people = _people(frames)
-    written = _written(findings, frames)
+    written = _written(findings, frames if values is None else values)
     raw = pl.col("value").cast(pl.String)
     raw_date = raw.str.split(" ").list.first().str.split("T").list.first()
     same_value = pl.col("written").eq_missing(raw)
