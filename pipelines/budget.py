@@ -39,8 +39,8 @@ MACHINE_SHARE: Final = 0.7
 BYTES_PER_RECORD: Final = 1500
 """Peak memory per record of every register (the records frame of resolution with its keys,
 the frames built from it, one partition of pairs; the reconciliation's projection): a run's
-peak less :data:`BASE_GB`, per record, was 1.3–1.5 KB at 1 and 3 million residents (1.7 and
-5.1 million records) in December 2026."""
+peak less :data:`BASE_GB`, per record, was 1.2–1.5 KB at 1 and 3 million residents (1.7 and
+5.1 million records) in December 2026; the larger figure, to be safe."""
 
 BASE_GB: Final = 0.8
 """Memory of the process before any data (Python, Polars, Pandera, Great Expectations)."""
