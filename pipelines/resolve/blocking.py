@@ -606,6 +606,31 @@ def candidate_pairs(
     )
 
 
+def _block_sizes(keyed: pl.LazyFrame, keys: list[str], max_block: int) -> dict[str, Any]:
+    """Return one rule's block counts from its keyed records (``_n``: the block's size).
+
+    ``blocks``, ``records`` (in blocks), ``largest_block``, ``capped_blocks`` and
+    ``capped_records`` (blocks above ``max_block``), ``pairs_full`` (all-with-all pairs);
+    nulls where the rule made no block.
+    """
+    n = pl.col("_n").cast(pl.Int64)
+    capped = n > max_block
+    return (
+        keyed.group_by(keys)
+        .agg(pl.col("_n").first())
+        .select(
+            pl.len().alias("blocks"),
+            n.sum().alias("records"),
+            n.max().alias("largest_block"),
+            capped.sum().alias("capped_blocks"),
+            pl.when(capped).then(n).otherwise(0).sum().alias("capped_records"),
+            (n * (n - 1) // 2).sum().alias("pairs_full"),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+
+
 def rule_pairs(
     records: pl.LazyFrame | pl.DataFrame,
     rule: BlockingRule,
@@ -633,23 +658,7 @@ def rule_pairs(
         .with_columns(pl.lit(1 << bit, dtype=pl.UInt32).alias("rules"))
         .collect()
     )
-    n = pl.col("_n").cast(pl.Int64)
-    capped = n > max_block
-    stats = (
-        frame.lazy()
-        .group_by(keys)
-        .agg(pl.col("_n").first())
-        .select(
-            pl.len().alias("blocks"),
-            n.sum().alias("records"),
-            n.max().alias("largest_block"),
-            capped.sum().alias("capped_blocks"),
-            pl.when(capped).then(n).otherwise(0).sum().alias("capped_records"),
-            (n * (n - 1) // 2).sum().alias("pairs_full"),
-        )
-        .collect()
-        .row(0, named=True)
-    )
+    stats = _block_sizes(frame.lazy(), keys, max_block)
     out: dict[str, Any] = {"bit": bit, "rule": rule.name}
     out |= {k: int(v or 0) for k, v in stats.items()}
     out["pairs"] = pairs.height
@@ -686,27 +695,12 @@ def blocking_stats(
     rows = []
     for i, rule in enumerate(rules):
         keyed, keys = _keyed(lf, rule)
-        n = pl.col("_n").cast(pl.Int64)
-        full = n * (n - 1) // 2
-        capped = n > max_block
         if pairs is None:
             n_pairs = _rule_pairs(lf, rule, max_block, window).select(pl.len()).collect().item()
         else:
             n_pairs = pairs.select((pl.col("rules") & (1 << i) != 0).sum()).item()
-        stats = (
-            keyed.group_by(keys)
-            .agg(pl.col("_n").first())
-            .select(
-                pl.len().alias("blocks"),
-                n.sum().alias("records"),
-                n.max().alias("largest_block"),
-                capped.sum().alias("capped_blocks"),
-                pl.when(capped).then(n).otherwise(0).sum().alias("capped_records"),
-                full.sum().alias("pairs_full"),
-            )
-            .collect()
-        )
-        rows.append({"bit": i, "rule": rule.name, "pairs": n_pairs, **stats.row(0, named=True)})
+        stats = _block_sizes(keyed, keys, max_block)
+        rows.append({"bit": i, "rule": rule.name, "pairs": n_pairs, **stats})
     schema = {
         "bit": pl.Int64,
         "rule": pl.String,
