@@ -319,6 +319,21 @@ def generate(
     help="Do not carry person ids from the previous run in --out: derive them afresh from the "
     "records (the stewards' decisions in OUT/decisions/ still apply).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default=None,
+    help="Where to compute: local (this process) or spark (PySpark: `make setup-spark`); "
+    "the same outputs either way (default: [run] engine, local).",
+)
+@click.option(
+    "--spark-master",
+    "spark_master",
+    default=None,
+    metavar="URL",
+    help="Spark master for --engine spark, e.g. spark://host:7077 (default: [run] "
+    "spark_master, else local[*]: every core of this machine).",
+)
 @config_option
 @quiet_option
 @wait_option
@@ -330,6 +345,8 @@ def clean(
     lang: str | None,
     sheet: str | None,
     fresh: bool,
+    engine: str | None,
+    spark_master: str | None,
     config_path: Path | None,
     quiet: bool,
     wait: bool,
@@ -351,6 +368,8 @@ def clean(
         dancu clean --raw data/raw --out data/clean --as-of 2026-11-22 --lang en
 
         dancu clean --raw data/raw-week48 --out data/clean --fresh
+
+        dancu clean --raw data/raw --out data/clean --engine spark --spark-master local[2]
     """
     from pipelines.report.console import scores_table, summary_table
     from pipelines.run import run_clean
@@ -363,6 +382,10 @@ def clean(
         cfg = dataclasses.replace(cfg, clean=dataclasses.replace(cfg.clean, lang=lang))
     if sheet is not None:
         cfg = dataclasses.replace(cfg, clean=dataclasses.replace(cfg.clean, sheet=sheet))
+    if engine is not None:
+        cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, engine=engine))
+    if spark_master is not None:
+        cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, spark_master=spark_master))
     progress = Progress(enabled=not quiet)
     with guarded("clean", out, progress, debug):
         result = run_clean(raw, out, cfg, progress, wait=wait, fresh=fresh)

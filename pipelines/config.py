@@ -280,15 +280,24 @@ class GateConfig:
     min_score: MinScores = field(default_factory=MinScores)
 
 
+ENGINES: Final = ("local", "spark")
+"""Where a clean run computes (``[run] engine``, ``dancu clean --engine``)."""
+
+
 @dataclass(frozen=True)
 class RunConfig:
-    """How a run uses the machine (memory only: the results never depend on these)."""
+    """How a run uses the machine (memory and engine: the results never depend on these)."""
 
     memory_gb: float = 0.0
     """Memory the run may use, in GB; 0: 70 % of the machine's memory. Sets the rows
     standardised at a time and the candidate pairs scored at a time."""
     batch_rows: int = 0
     """Rows of a register standardised and validated at a time; 0: from ``memory_gb``."""
+    engine: str = "local"
+    """Where the row stages and the comparisons run: ``local`` (this process) or ``spark``
+    (PySpark, :mod:`pipelines.spark`; the same answers)."""
+    spark_master: str = ""
+    """Spark master URL for ``engine = "spark"``; empty: ``local[*]`` (every core here)."""
 
 
 @dataclass(frozen=True)
@@ -566,6 +575,9 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
         raise ConfigError("[resolve] max_block must be at least 2 and window at least 1")
     if cfg.clean.lang not in ("vi", "en"):
         raise ConfigError(f"[clean] lang must be 'vi' or 'en', got {cfg.clean.lang!r}")
+    if cfg.run.engine not in ENGINES:
+        known = ", ".join(ENGINES)
+        raise ConfigError(f"[run] engine must be one of {known}, got {cfg.run.engine!r}")
     if cfg.clean.stale_after_days < 1:
         raise ConfigError("[clean] stale_after_days must be at least 1")
     return replace(cfg, gate=_gate_settings(cfg.gate))

@@ -38,6 +38,15 @@ class MemoryBudgetError(DancuError):
     """The run cannot stay within ``[run] memory_gb``: said at the start, before any work."""
 
 
+class EngineError(DancuError):
+    """The chosen engine cannot start here (PySpark not installed, no Java, a bad master URL).
+
+    Example:
+        >>> EngineError("x").exit_code
+        2
+    """
+
+
 class OutputFolderError(DancuError):
     """``--out`` is not a folder dancu may write: someone else's files, or the raw folder.
 

@@ -25,6 +25,7 @@ from pipelines.contracts import FINDINGS_SCHEMA, LINKS_SCHEMA, empty_findings, e
 from pipelines.decisions.findings import findings_with_decisions, with_finding_keys
 from pipelines.decisions.flow import week_flow
 from pipelines.decisions.store import read_finding_decisions, read_pair_decisions
+from pipelines.engine import Engine, run_engine
 from pipelines.errors import OutputError
 from pipelines.ingest import empty_quarantine
 from pipelines.io import atomic_output, find_inputs, write_json, write_parquet
@@ -228,7 +229,6 @@ def _run_clean(
     raw: Path, out: Path, cfg: Config, progress: Progress, scratch: Path, fresh: bool
 ) -> RunResult:
     started = time.perf_counter()
-    as_of = cfg.run_as_of()
     inputs = find_inputs(raw)
     progress.info(f"{len(inputs)} input file(s): {', '.join(inputs)}")
 
@@ -239,9 +239,27 @@ def _run_clean(
         f"at a time, {budget.pairs_per_part:,} candidate pairs scored at a time"
     )
     check_budget(budget, rows_guess, str(raw))
+    with run_engine(cfg.run, scratch, progress, budget.memory_gb) as engine:
+        return _run_on(raw, out, cfg, progress, scratch, fresh, engine, inputs, started)
 
+
+def _run_on(
+    raw: Path,
+    out: Path,
+    cfg: Config,
+    progress: Progress,
+    scratch: Path,
+    fresh: bool,
+    engine: Engine,
+    inputs: dict[str, Path],
+    started: float,
+) -> RunResult:
+    as_of = cfg.run_as_of()
+    budget = run_budget(cfg.run, cfg.resolve)
     results = {
-        source: processed_source(source, path, cfg, progress, scratch, batch_rows=budget.batch_rows)
+        source: processed_source(
+            source, path, cfg, progress, scratch, batch_rows=budget.batch_rows, engine=engine.rows
+        )
         for source, path in inputs.items()
     }
     counts = {source: r.counts for source, r in results.items()}
@@ -273,6 +291,7 @@ def _run_clean(
             as_of=as_of,
             previous_model=carried.model,
             previous_records=carried.records,
+            engine=engine.parts,
         )
         if kept_rows
         else None

@@ -23,7 +23,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandera.polars as pa
 import polars as pl
@@ -38,6 +38,7 @@ from pipelines.privacy import schema_errors_summary
 from pipelines.progress import Progress, eta_reporter
 from pipelines.standardise import standardised
 from pipelines.validate import validated_with_tally
+from pipelines.vn.gender import NumericConvention
 from schemas.raw import RAW_MODELS
 
 __all__ = ["SourceResult", "processed_source"]
@@ -89,7 +90,8 @@ def _raw_contract(kept: pl.DataFrame, source: str) -> None:
         raise ContractError(f"ingested {source} breaks the raw contract:\n{summary}") from None
 
 
-def _write(frame: pl.DataFrame, path: Path) -> None:
+def write_batch(frame: pl.DataFrame, path: Path) -> None:
+    """Write one batch's file in the run's scratch folder (fast, no statistics)."""
     frame.write_parquet(path, compression="lz4", statistics=False)
 
 
@@ -100,6 +102,105 @@ def _batches(n_rows: int, batch_rows: int) -> list[tuple[int, int]]:
     return [(i * size, min(size, n_rows - i * size)) for i in range(count)]
 
 
+@dataclass(frozen=True)
+class RowJob:
+    """What the row stages of one register need besides its rows (picklable: Spark ships it).
+
+    Attributes:
+        source: the register.
+        as_of: the reference date of the run.
+        convention: how the register writes gender as a number (``bhxh`` or ``iso``).
+        stale_before: records last updated before this date are stale (``sống``).
+    """
+
+    source: str
+    as_of: dt.date
+    convention: NumericConvention
+    stale_before: dt.date
+
+
+@dataclass(frozen=True)
+class RowsDone:
+    """What the row stages left besides their files: the tallies and the seconds per stage."""
+
+    tallies: list[pl.DataFrame]
+    findings: int
+    std_seconds: float
+    val_seconds: float
+
+
+def row_batch(part: pl.DataFrame, job: RowJob) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Return ``(clean, findings, tally)`` of a batch of ingested rows: standardise + validate.
+
+    ``clean`` has ``person_id`` (null: resolution fills it). Row by row: any batch of the
+    same rows gives the same results.
+    """
+    return _validated(_standardised(part, job), job)
+
+
+def _standardised(part: pl.DataFrame, job: RowJob) -> pl.DataFrame:
+    std = standardised(part.lazy(), job.source, job.as_of, job.convention).collect()
+    if std.height != part.height:
+        raise OutputError(f"{job.source}: standardise changed the row count")
+    return std
+
+
+def _validated(std: pl.DataFrame, job: RowJob) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    clean, findings, tally = validated_with_tally(std, job.source, job.stale_before)
+    clean = clean.with_columns(pl.lit(None, dtype=pl.String).alias("person_id"))
+    return clean, findings, tally
+
+
+class RowEngine(Protocol):
+    """Runs the row stages of one register (``pipelines.engine``: local or Spark)."""
+
+    def rows(
+        self, kept: pl.DataFrame, job: RowJob, folder: Path, batch_rows: int, progress: Progress
+    ) -> RowsDone:
+        """Write ``clean-*.parquet`` and ``findings-*.parquet`` of ``kept`` into ``folder``.
+
+        File names sort in row order.
+        """
+        ...
+
+
+class LocalRows:
+    """The row stages in this process, ``batch_rows`` rows at a time, one stage after another."""
+
+    def rows(
+        self, kept: pl.DataFrame, job: RowJob, folder: Path, batch_rows: int, progress: Progress
+    ) -> RowsDone:
+        """Standardise every batch, then validate every batch (a progress step each)."""
+        source = job.source
+        batches = _batches(kept.height, batch_rows)
+        with progress.step(f"standardise {source}"):
+            start = time.perf_counter()
+            report = eta_reporter(progress, f"standardise {source}")
+            for i, (offset, length) in enumerate(batches):
+                write_batch(
+                    _standardised(kept.slice(offset, length), job), folder / f"std-{i:05d}.parquet"
+                )
+                report(i + 1, len(batches))
+            std_seconds = time.perf_counter() - start
+        tallies = []
+        n_findings = 0
+        with progress.step(f"validate {source}") as detail:
+            start = time.perf_counter()
+            report = eta_reporter(progress, f"validate {source}")
+            for i in range(len(batches)):
+                std_path = folder / f"std-{i:05d}.parquet"
+                clean, findings, tally = _validated(pl.read_parquet(std_path), job)
+                write_batch(clean, folder / f"clean-{i:05d}.parquet")
+                write_batch(findings, folder / f"findings-{i:05d}.parquet")
+                tallies.append(tally)
+                n_findings += findings.height
+                std_path.unlink()
+                report(i + 1, len(batches))
+            val_seconds = time.perf_counter() - start
+            detail(f"{n_findings} findings")
+        return RowsDone(tallies, n_findings, std_seconds, val_seconds)
+
+
 def processed_source(
     source: str,
     path: Path,
@@ -108,9 +209,11 @@ def processed_source(
     scratch: Path,
     *,
     batch_rows: int,
+    engine: RowEngine | None = None,
 ) -> SourceResult:
     """Read, ingest, standardise and validate one register, ``batch_rows`` rows at a time.
 
+    ``engine`` runs standardise and validate (default: :class:`LocalRows`, this process).
     Only counts reach the progress. Raises :class:`~pipelines.errors.InputError` for an
     unusable file, :class:`~pipelines.errors.ContractError` for a stage breaking its contract.
     """
@@ -145,42 +248,18 @@ def processed_source(
             f"({quarantine.height} reasons); {len(headers.extra)} extra columns"
         )
     as_of = cfg.run_as_of()
-    stale_before = as_of - dt.timedelta(days=cfg.clean.stale_after_days)
-    convention = getattr(cfg.clean.gender_numeric, source)
-    batches = _batches(kept.height, batch_rows)
-    with progress.step(f"standardise {source}"):
-        start = time.perf_counter()
-        _raw_contract(kept, source)  # on the whole register: record ids unique across batches
-        report = eta_reporter(progress, f"standardise {source}")
-        for i, (offset, length) in enumerate(batches):
-            part = kept.slice(offset, length)
-            std = standardised(part.lazy(), source, as_of, convention).collect()
-            if std.height != part.height:
-                raise OutputError(f"{source}: standardise changed the row count")
-            _write(std, folder / f"std-{i:05d}.parquet")
-            report(i + 1, len(batches))
-        std_seconds = time.perf_counter() - start
+    job = RowJob(
+        source=source,
+        as_of=as_of,
+        convention=getattr(cfg.clean.gender_numeric, source),
+        stale_before=as_of - dt.timedelta(days=cfg.clean.stale_after_days),
+    )
+    _raw_contract(kept, source)  # on the whole register: record ids unique across batches
     n_kept = kept.height
+    done = (engine or LocalRows()).rows(kept, job, folder, batch_rows, progress)
     del kept
-    tallies = [empty_tally()]
-    n_findings = 0
-    with progress.step(f"validate {source}") as detail:
-        start = time.perf_counter()
-        report = eta_reporter(progress, f"validate {source}")
-        for i in range(len(batches)):
-            std_path = folder / f"std-{i:05d}.parquet"
-            clean, findings, tally = validated_with_tally(
-                pl.read_parquet(std_path), source, stale_before
-            )
-            clean = clean.with_columns(pl.lit(None, dtype=pl.String).alias("person_id"))
-            _write(clean, folder / f"clean-{i:05d}.parquet")
-            _write(findings, folder / f"findings-{i:05d}.parquet")
-            tallies.append(tally)
-            n_findings += findings.height
-            std_path.unlink()
-            report(i + 1, len(batches))
-        val_seconds = time.perf_counter() - start
-        detail(f"{n_findings} findings")
+    tallies = [empty_tally(), *done.tallies]
+    std_seconds, val_seconds = done.std_seconds, done.val_seconds
     tally = (
         pl.concat(tallies)
         .group_by("source", "province_code", "rule")

@@ -40,13 +40,13 @@ from pipelines.progress import Progress, eta_reporter, silent
 from pipelines.resolve.cluster import clusters
 from pipelines.resolve.compare import NameIndex, comparisons, name_index
 from pipelines.resolve.golden import GOLDEN_INPUTS, golden_records
-from pipelines.resolve.pairs_store import PairStore, spill_candidates
+from pipelines.resolve.pairs_store import spill_candidates
+from pipelines.resolve.parts import SCORED_SCHEMA, LocalParts, PartEngine
 from pipelines.resolve.records import records_frame
 from pipelines.resolve.scoring import (
     FSParams,
     estimate_m,
     fit,
-    level_patterns,
     match_reasons,
     score,
     with_tf_columns,
@@ -67,15 +67,6 @@ WEIGH_CHUNK: Final = 1_000_000
 
 REASON_CHUNK: Final = 500_000
 """Best links whose reason is worded at a time (their comparisons are redone)."""
-
-_SCORED_SCHEMA: Final = pl.Schema(
-    {
-        "rid_l": pl.UInt32,
-        "rid_r": pl.UInt32,
-        "match_weight": pl.Float64,
-        "match_probability": pl.Float64,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -172,53 +163,6 @@ def _record_scores(
     )
 
 
-def _compared_parts(
-    records: pl.DataFrame, store: PairStore, folder: Path, report: Callable[[int, int], None]
-) -> pl.DataFrame:
-    """Compare every partition of candidates, write each to ``folder``; return level patterns."""
-    patterns = []
-    names = name_index(records)  # the distinct names split once, not once per partition
-    for p in range(store.partitions):
-        cmp = comparisons(records, store.part(p).select("rid_l", "rid_r"), names)
-        cmp.write_parquet(folder / f"compared-{p:05d}.parquet")
-        patterns.append(level_patterns(cmp))
-        report(p + 1, store.partitions)
-    return level_patterns(pl.concat(patterns))
-
-
-def _scored_parts(
-    records: pl.DataFrame,
-    params: FSParams,
-    partitions: int,
-    folder: Path,
-    report: Callable[[int, int], None],
-    band: tuple[float, float],
-) -> tuple[list[Path], pl.DataFrame]:
-    """Score every compared partition (no reasons), replace it by its scores.
-
-    Returns the files, and the pairs whose probability is in the review ``band`` with their
-    scores and comparison levels (few: the doubtful pairs only).
-    """
-    files, doubtful = [], []
-    for p in range(partitions):
-        compared_file = folder / f"compared-{p:05d}.parquet"
-        compared = pl.read_parquet(compared_file)
-        scored = score(compared, params, records, reasons=False).cast(_SCORED_SCHEMA)
-        target = folder / f"scored-{p:05d}.parquet"
-        scored.write_parquet(target)
-        in_band = scored["match_probability"].is_between(*band, closed="left")
-        doubtful.append(
-            pl.concat(
-                [scored.filter(in_band), compared.filter(in_band).select(pl.col("^g_.*$"))],
-                how="horizontal",
-            )
-        )
-        compared_file.unlink()
-        files.append(target)
-        report(p + 1, partitions)
-    return files, pl.concat(doubtful)
-
-
 def _weigher(records: pl.DataFrame, params: FSParams) -> Callable[[pl.DataFrame], np.ndarray]:
     """Return the evidence in bits (no prior) of any record pairs, by the fitted model."""
     built: list[NameIndex] = []  # the name index, built on the first call only (splits are rare)
@@ -274,6 +218,7 @@ def resolved(
     as_of: dt.date | None = None,
     previous_model: FSParams | None = None,
     previous_records: int | None = None,
+    engine: PartEngine | None = None,
 ) -> Resolution:
     """Return the persons found in the standardised ``frames`` (source name → frame).
 
@@ -284,12 +229,13 @@ def resolved(
     again); ``decisions``: the stewards' stored pair decisions (``decisions/pairs.parquet``),
     applied as must-links and cannot-links. ``run_id`` and ``as_of`` date the id events.
     ``previous_model`` (and the previous run's number of records): its u probabilities are
-    reused when the population barely changed (``[resolve] reuse_u_within``).
+    reused when the population barely changed (``[resolve] reuse_u_within``). ``engine``
+    compares and scores the candidates (default: :class:`~pipelines.resolve.parts.LocalParts`).
     """
     progress = progress or silent()
     before = Previous(previous, decisions, issued, previous_model, previous_records, run_id, as_of)
     with tempfile.TemporaryDirectory(prefix="dancu-resolve-", dir=work) as folder:
-        return _resolved(frames, cfg, progress, Path(folder), before)
+        return _resolved(frames, cfg, progress, Path(folder), before, engine or LocalParts())
 
 
 def _resolved(
@@ -298,6 +244,7 @@ def _resolved(
     progress: Progress,
     work: Path,
     before: Previous,
+    parts: PartEngine,
 ) -> Resolution:
     # records are numbered in (source, record_id) order, so that nothing downstream (random
     # pairs for u, tie-breaks) depends on the order of the input rows
@@ -319,11 +266,11 @@ def _resolved(
         )
     params: FSParams | None = None
     u: dict[str, list[float]] | None = None
-    scored: pl.LazyFrame = pl.LazyFrame(schema=_SCORED_SCHEMA)
+    scored: pl.LazyFrame = pl.LazyFrame(schema=SCORED_SCHEMA)
     doubtful = pl.DataFrame()
     if store.n_pairs:  # nothing to learn or score without candidate pairs
         with progress.step("resolve: compare and score"):
-            patterns = _compared_parts(records, store, work, eta_reporter(progress, "compare"))
+            patterns = parts.compared(records, store, work, eta_reporter(progress, "compare"))
             # week: an incremental run reuses the previous u when it fits (resolve/week.py)
             u = reusable_u(
                 before.model, patterns, records.height, before.records, cfg.reuse_u_within
@@ -340,15 +287,9 @@ def _resolved(
                     seed=cfg.seed,
                     iterations=cfg.em_iterations,
                 )
-            files, doubtful = _scored_parts(
-                records,
-                params,
-                store.partitions,
-                work,
-                eta_reporter(progress, "score"),
-                cfg.review_band,
+            scored, doubtful = parts.scored(
+                records, params, store, work, eta_reporter(progress, "score"), cfg.review_band
             )
-            scored = pl.scan_parquet(files)
     with progress.step("resolve: cluster") as detail:
         weigh = _weigher(records, params) if params is not None else None
         # week: the stewards' pair decisions as constraints (resolve/week.py)

@@ -1,0 +1,128 @@
+"""Comparison and scoring of the candidate pairs, partition by partition (local engine).
+
+:class:`PartEngine` is what resolution asks of an engine: compare every candidate pair (and
+return the level patterns EM needs), then score them. :class:`LocalParts` does it in this
+process, one partition of the :class:`~pipelines.resolve.pairs_store.PairStore` at a time;
+:mod:`pipelines.spark` does the same per group of pairs on Spark. Both are per pair: the
+partitioning changes memory and speed, never a pair's levels or score.
+
+Example:
+    >>> import tempfile
+    >>> from pipelines.resolve.pairs_store import spill_candidates
+    >>> from pipelines.resolve.blocking import personal_id_rule
+    >>> rec = pl.DataFrame({"rid": pl.Series([0, 1], dtype=pl.UInt32),
+    ...     "source": ["residents"] * 2, "record_id": ["R1", "R2"],
+    ...     "personal_id": ["001090012345"] * 2})
+    >>> work = Path(tempfile.mkdtemp())
+    >>> store = spill_candidates(rec, work / "pairs", rules=[personal_id_rule()])
+    >>> patterns = LocalParts().compared(rec, store, work, lambda done, total: None)
+    >>> int(patterns["pairs"].sum())
+    1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final, Protocol
+
+import polars as pl
+
+from pipelines.resolve.compare import comparisons, name_index
+from pipelines.resolve.pairs_store import PairStore
+from pipelines.resolve.scoring import FSParams, level_patterns, score
+
+__all__ = ["SCORED_SCHEMA", "LocalParts", "PartEngine", "Report", "doubtful_rows"]
+
+Report = Callable[[int, int], None]
+"""``report(done, total)``: progress of a partitioned step."""
+
+SCORED_SCHEMA: Final = pl.Schema(
+    {
+        "rid_l": pl.UInt32,
+        "rid_r": pl.UInt32,
+        "match_weight": pl.Float64,
+        "match_probability": pl.Float64,
+    }
+)
+"""The scored pairs every engine hands back (no reasons: only best links get one)."""
+
+
+class PartEngine(Protocol):
+    """Compares and scores the candidate pairs (local: :class:`LocalParts`; Spark)."""
+
+    def compared(
+        self, records: pl.DataFrame, store: PairStore, folder: Path, report: Report
+    ) -> pl.DataFrame:
+        """Compare every candidate pair of ``store``; return the summed level patterns."""
+        ...
+
+    def scored(
+        self,
+        records: pl.DataFrame,
+        params: FSParams,
+        store: PairStore,
+        folder: Path,
+        report: Report,
+        band: tuple[float, float],
+    ) -> tuple[pl.LazyFrame, pl.DataFrame]:
+        """Score the compared pairs; return them (lazily) and the doubtful ones.
+
+        The doubtful pairs are those in the review ``band``, with their scores and their
+        ``g_*`` levels.
+        """
+        ...
+
+
+def doubtful_rows(
+    scored: pl.DataFrame, compared: pl.DataFrame, band: tuple[float, float]
+) -> pl.DataFrame:
+    """Return the pairs of ``scored`` in the review ``band`` with their ``g_*`` levels.
+
+    ``scored`` and ``compared`` hold the same pairs in the same order.
+    """
+    in_band = scored["match_probability"].is_between(*band, closed="left")
+    return pl.concat(
+        [scored.filter(in_band), compared.filter(in_band).select(pl.col("^g_.*$"))],
+        how="horizontal",
+    )
+
+
+class LocalParts:
+    """Compare and score in this process, one partition of candidates at a time."""
+
+    def compared(
+        self, records: pl.DataFrame, store: PairStore, folder: Path, report: Report
+    ) -> pl.DataFrame:
+        """Compare every partition, write each to ``folder``; return the level patterns."""
+        patterns = []
+        names = name_index(records)  # the distinct names split once, not once per partition
+        for p in range(store.partitions):
+            cmp = comparisons(records, store.part(p).select("rid_l", "rid_r"), names)
+            cmp.write_parquet(folder / f"compared-{p:05d}.parquet")
+            patterns.append(level_patterns(cmp))
+            report(p + 1, store.partitions)
+        return level_patterns(pl.concat(patterns))
+
+    def scored(
+        self,
+        records: pl.DataFrame,
+        params: FSParams,
+        store: PairStore,
+        folder: Path,
+        report: Report,
+        band: tuple[float, float],
+    ) -> tuple[pl.LazyFrame, pl.DataFrame]:
+        """Score every compared partition (no reasons), replacing it by its scores."""
+        files, doubtful = [], []
+        for p in range(store.partitions):
+            compared_file = folder / f"compared-{p:05d}.parquet"
+            compared = pl.read_parquet(compared_file)
+            scored = score(compared, params, records, reasons=False).cast(SCORED_SCHEMA)
+            target = folder / f"scored-{p:05d}.parquet"
+            scored.write_parquet(target)
+            doubtful.append(doubtful_rows(scored, compared, band))
+            compared_file.unlink()
+            files.append(target)
+            report(p + 1, store.partitions)
+        return pl.scan_parquet(files), pl.concat(doubtful)

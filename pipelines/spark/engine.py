@@ -1,0 +1,46 @@
+"""The Spark engine of a run: a session, the row stages and the pair stages on it.
+
+Example:
+    >>> scratch = Path("/tmp/scratch")
+    >>> with spark_engine("local[2]", 8.0, scratch, silent()) as engine:  # doctest: +SKIP
+    ...     engine.name
+    'spark'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipelines.progress import Progress
+from pipelines.spark.parts import SparkParts
+from pipelines.spark.rows import SparkRows
+from pipelines.spark.session import DEFAULT_MASTER, spark_session
+
+__all__ = ["SparkEngine", "spark_engine"]
+
+
+@dataclass(frozen=True)
+class SparkEngine:
+    """Where a run computes on Spark: ``rows`` for the registers, ``parts`` for the pairs."""
+
+    spark: Any
+    rows: SparkRows
+    parts: SparkParts
+    master: str
+    name: str = "spark"
+
+
+@contextmanager
+def spark_engine(
+    master: str, memory_gb: float, scratch: Path, progress: Progress
+) -> Iterator[SparkEngine]:
+    """Yield the Spark engine of a run (the session stops when the run ends)."""
+    master = master or DEFAULT_MASTER
+    with ExitStack() as stack:
+        with progress.step(f"start Spark ({master})"):
+            spark = stack.enter_context(spark_session(master, memory_gb, scratch))
+        yield SparkEngine(spark, SparkRows(spark), SparkParts(spark, progress), master)

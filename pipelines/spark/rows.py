@@ -1,0 +1,148 @@
+"""The row stages on Spark: ``mapInArrow`` over the ingested rows, running :func:`row_batch`.
+
+The driver writes the ingested rows as Parquet files with a running number ``_seq``; Spark
+reads them and hands each Python worker Arrow batches; the worker standardises and validates
+every run of consecutive rows in a batch with the local engine's own code and writes its
+``clean-`` and ``findings-`` file into the register's folder, named by the run's first row,
+so that the files sort in row order as the local engine's do. Back to the driver come only
+counts, seconds and the rule tallies.
+
+The folder must be visible to the workers (local mode: it is; on a cluster: a shared file
+system, README "Spark").
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Final
+
+import polars as pl
+
+from pipelines.progress import Progress
+from pipelines.sources import LocalRows, RowJob, RowsDone, row_batch, write_batch
+from pipelines.spark.arrow import from_spark, spark_safe, to_spark
+from pipelines.spark.progress import tracked
+
+__all__ = ["SparkRows", "consecutive_runs"]
+
+_DONE_DDL: Final = (
+    "first BIGINT, rows BIGINT, findings BIGINT, std_seconds DOUBLE, val_seconds DOUBLE, "
+    "tally BINARY"
+)
+_SEQ: Final = "_seq"
+
+
+def consecutive_runs(frame: pl.DataFrame, column: str) -> list[pl.DataFrame]:
+    """Split ``frame`` (sorted by ``column``) where ``column`` does not go up by one.
+
+    Example:
+        >>> frame = pl.DataFrame({"_seq": [0, 1, 2, 7, 8]})
+        >>> [run["_seq"].to_list() for run in consecutive_runs(frame, "_seq")]
+        [[0, 1, 2], [7, 8]]
+    """
+    if frame.height == 0:
+        return []
+    run = (pl.col(column).diff().fill_null(1) != 1).cum_sum().alias("_run")
+    return [
+        part.drop("_run")
+        for part in frame.with_columns(run).partition_by("_run", maintain_order=True)
+    ]
+
+
+def _batch_task(
+    job: RowJob, folder: str, schema: pl.Schema
+) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    """Return the ``mapInArrow`` function of one register (runs in Spark's Python workers)."""
+    typed = pl.Schema({**schema, _SEQ: pl.Int64()})
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        for batch in batches:
+            rows = from_spark(batch, typed).sort(_SEQ)
+            for part in consecutive_runs(rows, _SEQ):
+                first = int(part[_SEQ][0])
+                start = time.perf_counter()
+                clean, findings, tally = row_batch(part.drop(_SEQ).cast(schema), job)
+                middle = time.perf_counter()
+                write_batch(clean, Path(folder) / f"clean-{first:012d}.parquet")
+                write_batch(findings, Path(folder) / f"findings-{first:012d}.parquet")
+                buffer = io.BytesIO()
+                tally.write_ipc(buffer)
+                done = pl.DataFrame(
+                    {
+                        "first": [first],
+                        "rows": [part.height],
+                        "findings": [findings.height],
+                        "std_seconds": [middle - start],
+                        "val_seconds": [time.perf_counter() - middle],
+                        "tally": [buffer.getvalue()],
+                    }
+                )
+                yield from to_spark(done).to_batches()
+
+    return run
+
+
+class SparkRows:
+    """The row stages of a register on a Spark session (``engine = "spark"``)."""
+
+    def __init__(self, spark: Any) -> None:
+        """Run on ``spark`` (a started session)."""
+        self.spark = spark
+
+    def rows(
+        self, kept: pl.DataFrame, job: RowJob, folder: Path, batch_rows: int, progress: Progress
+    ) -> RowsDone:
+        """Standardise and validate ``kept`` on Spark; write the files into ``folder``."""
+        if kept.height == 0:  # nothing to distribute: the local engine writes the empty files
+            return LocalRows().rows(kept, job, folder, batch_rows, progress)
+        cores = int(self.spark.sparkContext.defaultParallelism)
+        tasks = max(cores, math.ceil(kept.height / max(batch_rows, 1)))
+        size = math.ceil(kept.height / tasks)
+        inbox = folder / "ingested"
+        inbox.mkdir(exist_ok=True)
+        numbered = kept.cast(spark_safe(kept.schema)).with_row_index(_SEQ)
+        numbered = numbered.with_columns(pl.col(_SEQ).cast(pl.Int64))
+        for i, start in enumerate(range(0, kept.height, size)):
+            numbered.slice(start, size).write_parquet(inbox / f"rows-{i:05d}.parquet")
+        del numbered
+        conf = self.spark.conf
+        conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(size))
+        conf.set("spark.sql.files.maxPartitionBytes", str(1 << 30))  # a file, a task
+        conf.set("spark.sql.files.openCostInBytes", str(1 << 30))
+        frame = self.spark.read.parquet(str(inbox))
+        task = _batch_task(job, str(folder), spark_safe(kept.schema))
+        with progress.step(f"standardise and validate {job.source} (Spark)") as detail:
+            with tracked(self.spark, progress, f"rows {job.source}"):
+                done = from_spark(
+                    frame.mapInArrow(task, _DONE_DDL).toArrow(),
+                    pl.Schema(
+                        {
+                            "first": pl.Int64(),
+                            "rows": pl.Int64(),
+                            "findings": pl.Int64(),
+                            "std_seconds": pl.Float64(),
+                            "val_seconds": pl.Float64(),
+                            "tally": pl.Binary(),
+                        }
+                    ),
+                )
+            for path in inbox.iterdir():
+                path.unlink()
+            inbox.rmdir()
+            if int(done["rows"].sum()) != kept.height:
+                raise RuntimeError(
+                    f"{job.source}: Spark returned {done['rows'].sum()} of {kept.height} rows"
+                )
+            n_findings = int(done["findings"].sum())
+            detail(f"{done.height} batches, {n_findings} findings")
+        tallies = [pl.read_ipc(io.BytesIO(blob)) for blob in done["tally"]]
+        return RowsDone(
+            tallies,
+            n_findings,
+            float(done["std_seconds"].sum()),
+            float(done["val_seconds"].sum()),
+        )

@@ -1,0 +1,91 @@
+"""Start and stop the Spark session of a run, with a clear error when Spark cannot start.
+
+Example:
+    >>> with spark_session("local[1]", 2.0, Path("/tmp/x")) as spark:  # doctest: +SKIP
+    ...     spark.range(3).count()
+    3
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pipelines.errors import EngineError
+
+__all__ = ["DEFAULT_MASTER", "driver_memory_gb", "spark_session"]
+
+DEFAULT_MASTER = "local[*]"
+"""The master when ``--engine spark`` is given none: every core of this machine."""
+
+_INSTALL = "install it with `make setup-spark` (uv sync --group spark)"
+
+
+def driver_memory_gb(memory_gb: float) -> int:
+    """Return the JVM heap of the driver (in local mode also the executors'), in GB.
+
+    A quarter of the run's budget, 2 to 8 GB: the Python side holds the records and clusters.
+
+    Example:
+        >>> driver_memory_gb(17.7), driver_memory_gb(3.0), driver_memory_gb(64.0)
+        (4, 2, 8)
+    """
+    return int(min(8, max(2, memory_gb // 4)))
+
+
+@contextmanager
+def spark_session(master: str, memory_gb: float, scratch: Path) -> Iterator[Any]:
+    """Yield a Spark session on ``master`` (empty: :data:`DEFAULT_MASTER`), stopped after.
+
+    Spark's shuffle and spill files go under ``scratch`` (removed with the run's scratch
+    folder). The Python workers run this interpreter (``PYSPARK_PYTHON``), so they import the
+    same dancu and Polars. Raises :class:`~pipelines.errors.EngineError` when PySpark is not
+    installed or the JVM does not start.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise EngineError(
+            f"--engine spark needs PySpark, which is not installed: {_INSTALL}"
+        ) from None
+    try:
+        import pyarrow  # noqa: F401  (Spark's Arrow UDFs need it)
+    except ImportError:
+        raise EngineError(
+            f"--engine spark needs pyarrow, which is not installed: {_INSTALL}"
+        ) from None
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    local = scratch / "spark"
+    local.mkdir(parents=True, exist_ok=True)
+    master = master or DEFAULT_MASTER
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("dancu")
+        .config("spark.driver.memory", f"{driver_memory_gb(memory_gb)}g")
+        .config("spark.local.dir", str(local))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.adaptive.enabled", "false")  # our groups are sized already
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.python.worker.reuse", "true")
+        .config("spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={local}")
+    )
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # the JVM did not start: no Java, a bad master URL
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise EngineError(
+            f"Spark did not start on {master!r}: {first}. --engine spark needs Java 17 or "
+            "newer (`java -version`) and, for a cluster, a master URL it can reach "
+            "(--spark-master)."
+        ) from None
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        yield spark
+    finally:
+        spark.stop()
