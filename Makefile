@@ -7,6 +7,8 @@ N      ?= 100000
 N_BENCH ?= 1000000
 PROFILE ?= default
 SPLINK ?= 1
+ENGINE ?= local
+SPARK_MASTER ?= local[2]
 SEED   ?= 42
 RAW    ?= data/raw
 OUT    ?= data/clean
@@ -20,7 +22,7 @@ DANCU  := $(VENV)/bin/dancu
 UV     := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 AS_OF_FLAG := $(if $(AS_OF),--as-of $(AS_OF),)
 
-.PHONY: help setup data clean bench bench-week test test-slow test-all lint format docs distclean
+.PHONY: help setup setup-spark data clean bench bench-week test test-slow test-all lint format docs distclean
 
 help:  ## Show this help
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [N=… SEED=… RAW=… OUT=… AS_OF=…]\n\n"} \
@@ -37,6 +39,13 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 
 setup: $(VENV)/.synced  ## Create the environment from uv.lock (done automatically)
 
+# The optional Spark engine (dancu clean --engine spark): PySpark and pyarrow; Java 17 needed.
+$(VENV)/.synced-spark: $(VENV)/.synced
+	$(UV) sync --frozen --python $(PYTHON) --group spark
+	@touch $@
+
+setup-spark: $(VENV)/.synced-spark  ## Add PySpark to the environment (--engine spark, make bench ENGINE=spark)
+
 data: setup  ## Generate synthetic raw registers into RAW (N residents, SEED)
 	$(DANCU) generate --out $(RAW) --residents $(N) --seed $(SEED)
 
@@ -47,9 +56,10 @@ clean: setup  ## Set up, generate data if RAW has none, run the pipeline into OU
 	fi
 	$(DANCU) clean --raw $(RAW) --out $(OUT) $(AS_OF_FLAG)
 
-bench: setup  ## N_BENCH residents (1M) of PROFILE (default|febrl): dancu vs Splink side by side; SPLINK=0 skips Splink
+bench: setup $(if $(filter spark,$(ENGINE)),setup-spark,)  ## N_BENCH residents (1M) of PROFILE (default|febrl): dancu vs Splink side by side; SPLINK=0 skips Splink; ENGINE=spark adds dancu on Spark
 	$(VENV)/bin/python -m pipelines.bench --residents $(N_BENCH) --dir data/bench \
-	  --profile $(PROFILE) --uv $(UV) $(if $(filter 0,$(SPLINK)),--no-splink,)
+	  --profile $(PROFILE) --uv $(UV) $(if $(filter 0,$(SPLINK)),--no-splink,) \
+	  --engine $(ENGINE) --spark-master '$(SPARK_MASTER)'
 
 bench-week: setup  ## Two weekly deliveries (N residents, 1 % changed) into one output: seconds of each clean, person ids kept
 	$(VENV)/bin/python -m pipelines.bench_week --residents $(N) --dir data/bench/week
@@ -65,10 +75,10 @@ email: setup  ## Weekly e-mail from OUT: writes OUT/reports/email-*.eml; SEND=1 
 test: setup  ## Run the fast test suite
 	$(VENV)/bin/pytest
 
-test-slow: setup  ## Run the slow and end-to-end tests
+test-slow: setup-spark  ## Run the slow and end-to-end tests (with the Spark engine's)
 	$(VENV)/bin/pytest -m slow
 
-test-all: setup  ## Run every test
+test-all: setup-spark  ## Run every test
 	$(VENV)/bin/pytest -m ""
 
 lint: setup  ## ruff (lint + format check) and mypy

@@ -9,7 +9,9 @@ and printed side by side: precision, recall, F1, seconds (dancu's resolve stage,
 train + predict + cluster) and peak memory. Then the true pairs each tool missed, by the
 modifications (febrl profile) or defects (default profile) their records carry. Figures go
 to ``DIR/bench-PROFILE.json``; the missed pairs to ``DIR/PROFILE/missed-pairs.parquet``.
-Used by ``make bench`` (``N_BENCH=…``, ``PROFILE=default|febrl``, ``SPLINK=0``).
+Used by ``make bench`` (``N_BENCH=…``, ``PROFILE=default|febrl``, ``SPLINK=0``,
+``ENGINE=spark``: the same files cleaned on Spark too, seconds, memory of the process tree
+and whether the outputs are identical side by side).
 
 Example:
     >>> print(stage_table([{"name": "ingest", "source": "residents", "rows_in": 10,
@@ -35,12 +37,42 @@ __all__ = ["main", "speed_line", "stage_table"]
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _tree_rss_mb(root: int) -> float:
+    """Return the resident memory (MB) of process ``root`` and all its descendants (Linux)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid], rss[pid] = int(fields[1]), int(fields[21])
+    tree, frontier = {root}, [root]
+    while frontier:
+        kids = [pid for pid, ppid in parents.items() if ppid in frontier and pid not in tree]
+        tree.update(kids)
+        frontier = kids
+    page = resource.getpagesize()
+    return sum(rss.get(pid, 0) for pid in tree) * page / 2**20
+
+
 def _run(args: Sequence[str]) -> tuple[float, float]:
-    """Run a dancu command; return (seconds, peak MB of the child processes so far)."""
+    """Run a dancu command; return (seconds, peak MB of its process tree).
+
+    The tree's memory is sampled twice a second: a Spark run's JVM and Python workers are
+    descendants of the dancu process, and they count.
+    """
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pipelines.cli", *args], check=True)
+    child = subprocess.Popen([sys.executable, "-m", "pipelines.cli", *args])
+    peak = 0.0
+    while child.poll() is None:
+        peak = max(peak, _tree_rss_mb(child.pid))
+        time.sleep(0.5)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, args)
+    peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return seconds, peak
 
 
@@ -73,6 +105,31 @@ def speed_line(rows: Sequence[Mapping[str, Any]]) -> str:
     return f"dancu F1 − Splink F1 = {diff}; Splink's seconds / dancu's = {ratio:.2f}×"
 
 
+def engine_line(
+    local_out: Path,
+    spark_out: Path,
+    local: Mapping[str, Any] | None,
+    spark: Mapping[str, Any] | None,
+) -> str:
+    """Return how the Spark run compares with the local one: seconds, memory, same outputs."""
+    if local is None or spark is None:
+        return "engines: a run failed, nothing to compare"
+    import polars as pl
+
+    same = [
+        name
+        for name in ("links.parquet", "persons.parquet", "findings.parquet")
+        if pl.read_parquet(local_out / name).equals(pl.read_parquet(spark_out / name))
+    ]
+    ratio = spark["clean_seconds"] / local["clean_seconds"]
+    return (
+        f"engines: spark clean {spark['clean_seconds']:.1f} s vs local "
+        f"{local['clean_seconds']:.1f} s ({ratio:.2f}×); process tree peak "
+        f"{spark['tree_peak_mb']:.0f} vs {local['tree_peak_mb']:.0f} MB; identical "
+        f"{', '.join(same) if same else 'nothing'} (of links, persons, findings)"
+    )
+
+
 def _default_uv() -> str:
     return shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
 
@@ -87,26 +144,39 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-splink", action="store_true", help="Skip the Splink anchor.")
     parser.add_argument("--uv", default=None, help="uv executable (default: on PATH, .tools/).")
     parser.add_argument("--top", type=int, default=30, help="Kinds listed in the misses table.")
+    parser.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default="local",
+        help="spark: also clean the same files with --engine spark and compare the two runs.",
+    )
+    parser.add_argument("--spark-master", default="local[2]", help="Master for --engine spark.")
     return parser
 
 
-def _dancu(args: argparse.Namespace, raw: Path, out: Path) -> dict[str, Any] | None:
+def _dancu(
+    args: argparse.Namespace, raw: Path, out: Path, engine: Sequence[str] = ()
+) -> dict[str, Any] | None:
     """Clean ``raw`` with dancu and print its stages and evaluation; None if the run failed."""
     import polars as pl
 
     from pipelines.config import ResolveConfig
     from pipelines.evaluate.report import evaluation, evaluation_text
 
+    shutil.rmtree(out, ignore_errors=True)  # a fresh run: no ids carried from the last bench
     try:
-        clean_s, _ = _run(
-            ["clean", "--raw", str(raw), "--out", str(out), "--as-of", args.as_of, "-q"]
+        clean_s, tree_peak = _run(
+            ["clean", "--raw", str(raw), "--out", str(out), "--as-of", args.as_of, "-q", *engine]
         )
     except subprocess.CalledProcessError as exc:
         print(f"\n!! dancu clean FAILED (exit {exc.returncode}); its traceback is above")
         return None
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     peak = max(float(s.get("peak_rss_mb", 0)) for s in manifest["stages"])
-    print(f"clean     {clean_s:7.1f} s   peak {peak:7.0f} MB (process)\n")
+    print(
+        f"clean     {clean_s:7.1f} s   peak {peak:7.0f} MB (process), "
+        f"{tree_peak:7.0f} MB (process tree)\n"
+    )
     print(stage_table(manifest["stages"]))
     print("\n== dancu's accuracy against the generator's ground truth")
     start = time.perf_counter()
@@ -117,6 +187,7 @@ def _dancu(args: argparse.Namespace, raw: Path, out: Path) -> dict[str, Any] | N
         "seconds": sum(s["seconds"] for s in manifest["stages"] if s["name"] == "resolve"),
         "timed": f"resolve stage (clean {clean_s:.1f} s)",
         "peak_mb": peak,
+        "tree_peak_mb": tree_peak,
         "clean_seconds": clean_s,
         "stages": manifest["stages"],
     }
@@ -193,6 +264,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     print(f"generate  {gen_s:7.1f} s   peak {gen_peak:7.0f} MB")
     results: dict[str, dict[str, Any] | None] = {"dancu": _dancu(args, raw, out)}
+    if args.engine == "spark":
+        print(f"\n== dancu on Spark ({args.spark_master}), the same raw files")
+        spark_out = base / "clean-spark"
+        engine = ["--engine", "spark", "--spark-master", args.spark_master]
+        results["dancu-spark"] = _dancu(args, raw, spark_out, engine)
+        print(engine_line(out, spark_out, results["dancu"], results["dancu-spark"]))
     if not args.no_splink:
         results["splink"] = _splink(args, raw, anchor)
 

@@ -130,8 +130,11 @@ def build_manifest(
     findings: Mapping[str, Mapping[str, int]] | None = None,
     resolution: Mapping[str, Any] | None = None,
     decisions: Mapping[str, Any] | None = None,
+    engine: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Return the manifest as a JSON-ready dict (DESIGN §5).
+
+    ``engine``: where the run computed (``name``: local or spark, ``master``).
 
     Example:
         >>> m = build_manifest(run_id="r", as_of=dt.date(2026, 11, 22),
@@ -154,5 +157,6 @@ def build_manifest(
         "findings": {source: dict(f) for source, f in (findings or {}).items()},
         "resolution": dict(resolution or {}),
         "decisions": dict(decisions or {}),
+        "engine": dict(engine or {"name": "local"}),
         "seconds": round(seconds, 3),
     }

@@ -431,6 +431,7 @@ def _run_on(
                 "review_files": len(asked),
                 "person_ids": "fresh" if fresh else "carried from the previous run",
             },
+            engine={"name": engine.name, **({"master": engine.master} if engine.master else {})},
         )
         write_json(manifest, tmp / "manifest.json")
     total = sum(c["rows_in"] for c in counts.values())

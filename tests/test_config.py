@@ -49,6 +49,7 @@ def test_rates_override(tmp_path: Path) -> None:
         ("[generate.rates]\nlegacy_phone = 2\n", "legacy_phone must be between 0 and 1"),
         ("[clean]\nas_of = 'yesterday'\n", "must be a date"),
         ("[clean\n", "not valid TOML"),
+        ("[run]\nengine = 'dask'\n", "[run] engine must be one of local, spark, got 'dask'"),
     ],
 )
 def test_bad_config_names_the_problem(tmp_path: Path, text: str, needle: str) -> None:

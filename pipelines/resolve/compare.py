@@ -52,7 +52,16 @@ from pipelines.resolve.names import (
 from pipelines.resolve.records import with_birth_parts
 from pipelines.vn.names import name_key_folded
 
-__all__ = ["FIELDS", "LEVELS", "NAME_TF", "NameIndex", "comparisons", "name_index"]
+__all__ = [
+    "FIELDS",
+    "LEVELS",
+    "NAME_KEYS",
+    "NAME_TF",
+    "SIDE_COLUMNS",
+    "NameIndex",
+    "comparisons",
+    "name_index",
+]
 
 LEVELS: Final[dict[str, tuple[str, ...]]] = {
     **PART_LEVELS,
@@ -99,7 +108,10 @@ NAME_TF: Final[dict[str, dict[str, str]]] = PART_TF
 """Per name field, the exact levels adjusted for term frequency and the records column whose
 value the agreement is on."""
 
-_SIDE_COLUMNS: Final[tuple[str, ...]] = (
+NAME_KEYS: Final[tuple[str, ...]] = ("name_tone_key", "name_folded", "name_phonetic")
+"""The records' name keys the name fields are compared on (:func:`name_index`)."""
+
+SIDE_COLUMNS: Final[tuple[str, ...]] = (  # besides the name keys, what a comparison reads
     "birth_digits",
     "birth_year",
     "birth_month",
@@ -180,7 +192,7 @@ def name_index(records: pl.DataFrame) -> NameIndex:
         >>> index.nid.to_list(), index.parts.height
         ([0, 0, None], 1)
     """
-    keys = ["name_tone_key", "name_folded", "name_phonetic"]
+    keys = list(NAME_KEYS)
     records = _ensure(records, ())
     names = (
         records.select(keys)
@@ -444,11 +456,11 @@ def comparisons(
         >>> comparisons(rec, pairs).select("g_given", "g_phone").rows()
         [(5, 2), (-1, 0)]
     """
-    records = _ensure(records, _SIDE_COLUMNS)
+    records = _ensure(records, SIDE_COLUMNS)
     rid_l = pairs["rid_l"].cast(pl.UInt32)
     rid_r = pairs["rid_r"].cast(pl.UInt32)
     pos_l, pos_r = _positions(records, rid_l), _positions(records, rid_r)
-    side = records.select(_SIDE_COLUMNS)
+    side = records.select(SIDE_COLUMNS)
     left = side[pos_l].select(pl.all().name.suffix("_l"))
     right = side[pos_r].select(pl.all().name.suffix("_r"))
     wide = pl.concat([left, right], how="horizontal")

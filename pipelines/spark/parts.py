@@ -20,7 +20,7 @@ from typing import Any, Final
 import polars as pl
 
 from pipelines.progress import Progress
-from pipelines.resolve.compare import FIELDS, comparisons, name_index
+from pipelines.resolve.compare import FIELDS, NAME_KEYS, SIDE_COLUMNS, comparisons, name_index
 from pipelines.resolve.pairs_store import PairStore
 from pipelines.resolve.parts import SCORED_SCHEMA, Report
 from pipelines.resolve.scoring import PATTERN_COUNT, FSParams, level_patterns, score
@@ -34,8 +34,10 @@ _PAIRS: Final = pl.Schema({"rid_l": pl.UInt32(), "rid_r": pl.UInt32()})
 _LEVELS: Final = pl.Schema({f"g_{f}": pl.Int8() for f in FIELDS})
 _COMPARED: Final = pl.Schema({**_PAIRS, **_LEVELS})
 _SCORED: Final = pl.Schema({**SCORED_SCHEMA, **_LEVELS})
-GROUPS_PER_CORE: Final = 4
-"""Groups of pairs per core (more groups: smaller tasks, better balance)."""
+GROUPS_PER_CORE: Final = 2
+"""Groups of pairs per core. Each group carries the records its pairs name, which are most of
+the records whatever the grouping (candidates join records far apart in any order), so more
+groups mean more records shipped; two per core balance the load."""
 
 
 def _compare_task(schema: pl.Schema) -> Callable[[Any, Any], Any]:
@@ -74,7 +76,7 @@ class SparkParts:
 
     def _groups(self, store: PairStore) -> int:
         cores = int(self.spark.sparkContext.defaultParallelism)
-        return max(store.partitions, GROUPS_PER_CORE * cores)
+        return GROUPS_PER_CORE * cores
 
     def compared(
         self, records: pl.DataFrame, store: PairStore, folder: Path, report: Report
@@ -85,9 +87,13 @@ class SparkParts:
 
         groups = self._groups(store)
         self.spark.conf.set("spark.sql.shuffle.partitions", str(groups))
-        self._schema = spark_safe(records.schema)
+        # what comparing and scoring read of a record: its fields and term frequencies
+        tf = [c for c in records.columns if c.startswith("tf_")]
+        wanted = {"rid", *NAME_KEYS, *SIDE_COLUMNS, *tf, *(c.removeprefix("tf_") for c in tf)}
+        needed = records.select(c for c in records.columns if c in wanted)
+        self._schema = spark_safe(needed.schema)
         path = folder / "records.parquet"
-        records.cast(self._schema).write_parquet(path)
+        needed.cast(self._schema).write_parquet(path)
 
         def read_pairs() -> Any:  # read twice: a self-join of one read is ambiguous to Spark
             return (

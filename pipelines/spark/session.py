@@ -41,6 +41,9 @@ def driver_memory_gb(memory_gb: float) -> int:
 def spark_session(master: str, memory_gb: float, scratch: Path) -> Iterator[Any]:
     """Yield a Spark session on ``master`` (empty: :data:`DEFAULT_MASTER`), stopped after.
 
+    Under ``spark-submit`` (:mod:`pipelines.spark.submit`) with no ``master``, the session
+    spark-submit started is used as it is configured.
+
     Spark's shuffle and spill files go under ``scratch`` (removed with the run's scratch
     folder). The Python workers run this interpreter (``PYSPARK_PYTHON``), so they import the
     same dancu and Polars. Raises :class:`~pipelines.errors.EngineError` when PySpark is not
@@ -62,12 +65,15 @@ def spark_session(master: str, memory_gb: float, scratch: Path) -> Iterator[Any]
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     local = scratch / "spark"
     local.mkdir(parents=True, exist_ok=True)
-    master = master or DEFAULT_MASTER
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ and not master
+    builder = SparkSession.builder.appName("dancu")
+    if not submitted:  # under spark-submit, its --master and --driver-memory apply
+        master = master or DEFAULT_MASTER
+        builder = builder.master(master).config(
+            "spark.driver.memory", f"{driver_memory_gb(memory_gb)}g"
+        )
     builder = (
-        SparkSession.builder.master(master)
-        .appName("dancu")
-        .config("spark.driver.memory", f"{driver_memory_gb(memory_gb)}g")
-        .config("spark.local.dir", str(local))
+        builder.config("spark.local.dir", str(local))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.adaptive.enabled", "false")  # our groups are sized already
@@ -78,6 +84,7 @@ def spark_session(master: str, memory_gb: float, scratch: Path) -> Iterator[Any]
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # the JVM did not start: no Java, a bad master URL
+        master = master or "spark-submit's master"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise EngineError(
             f"Spark did not start on {master!r}: {first}. --engine spark needs Java 17 or "
