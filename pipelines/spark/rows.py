@@ -109,8 +109,8 @@ class SparkRows:
         inbox.mkdir(exist_ok=True)
         numbered = kept.cast(spark_safe(kept.schema)).with_row_index(_SEQ)
         numbered = numbered.with_columns(pl.col(_SEQ).cast(pl.Int64))
-        for i, start in enumerate(range(0, kept.height, size)):
-            numbered.slice(start, size).write_parquet(inbox / f"rows-{i:05d}.parquet")
+        for i, offset in enumerate(range(0, kept.height, size)):
+            numbered.slice(offset, size).write_parquet(inbox / f"rows-{i:05d}.parquet")
         del numbered
         conf = self.spark.conf
         conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(size))

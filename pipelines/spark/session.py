@@ -22,6 +22,16 @@ __all__ = ["DEFAULT_MASTER", "driver_memory_gb", "spark_session"]
 DEFAULT_MASTER = "local[*]"
 """The master when ``--engine spark`` is given none: every core of this machine."""
 
+_LOG4J = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = stderr
+appender.console.type = Console
+appender.console.name = stderr
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = spark %p %c{1}: %m%n
+"""
+
 _INSTALL = "install it with `make setup-spark` (uv sync --group spark)"
 
 
@@ -63,8 +73,10 @@ def spark_session(master: str, memory_gb: float, scratch: Path) -> Iterator[Any]
         ) from None
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    local = scratch / "spark"
+    local = (scratch / "spark").resolve()
     local.mkdir(parents=True, exist_ok=True)
+    logging = local / "log4j2.properties"  # Spark's errors only, not its chatter on stderr
+    logging.write_text(_LOG4J, encoding="utf-8")
     submitted = "PYSPARK_GATEWAY_PORT" in os.environ and not master
     builder = SparkSession.builder.appName("dancu")
     if not submitted:  # under spark-submit, its --master and --driver-memory apply
@@ -79,7 +91,10 @@ def spark_session(master: str, memory_gb: float, scratch: Path) -> Iterator[Any]
         .config("spark.sql.adaptive.enabled", "false")  # our groups are sized already
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.python.worker.reuse", "true")
-        .config("spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={local}")
+        .config(
+            "spark.driver.extraJavaOptions",
+            f"-Djava.io.tmpdir={local} -Dlog4j2.configurationFile={logging.as_uri()}",
+        )
     )
     try:
         spark = builder.getOrCreate()
