@@ -27,16 +27,17 @@ from pipelines.resolve.scoring import PATTERN_COUNT, FSParams, level_patterns, s
 from pipelines.spark.arrow import from_spark, spark_ddl, spark_safe, to_spark
 from pipelines.spark.progress import tracked
 
-__all__ = ["SparkParts", "home_groups"]
+__all__ = ["SparkParts"]
 
 _GROUP: Final = "grp"
 _PAIRS: Final = pl.Schema({"rid_l": pl.UInt32(), "rid_r": pl.UInt32()})
 _LEVELS: Final = pl.Schema({f"g_{f}": pl.Int8() for f in FIELDS})
 _COMPARED: Final = pl.Schema({**_PAIRS, **_LEVELS})
 _SCORED: Final = pl.Schema({**SCORED_SCHEMA, **_LEVELS})
-GROUPS_PER_CORE: Final = 4
-"""Groups of pairs per core: enough to balance the load and show progress (each group
-carries the records its pairs name, mostly those of its provinces: :func:`home_groups`)."""
+GROUPS_PER_CORE: Final = 2
+"""Groups of pairs per core. Each group carries the records its pairs name, which are most of
+the records whatever the grouping (candidates join records far apart in any order), so more
+groups mean more records shipped; two per core balance the load."""
 
 
 def _compare_task(schema: pl.Schema) -> Callable[[Any, Any], Any]:
@@ -44,9 +45,8 @@ def _compare_task(schema: pl.Schema) -> Callable[[Any, Any], Any]:
 
     def run(pairs: Any, records: Any) -> Any:
         rec = from_spark(records, schema).sort("rid")
-        group = from_spark(pairs, pl.Schema({**_PAIRS, _GROUP: pl.Int64()})).sort("rid_l", "rid_r")
-        cmp = comparisons(rec, group.drop(_GROUP), name_index(rec))
-        return to_spark(cmp.with_columns(group[_GROUP]))
+        cmp = comparisons(rec, from_spark(pairs, _PAIRS).sort("rid_l", "rid_r"), name_index(rec))
+        return to_spark(cmp)
 
     return run
 
@@ -61,38 +61,6 @@ def _score_task(schema: pl.Schema, params: FSParams) -> Callable[[Any, Any], Any
         return to_spark(pl.concat([scored, cmp.select(_LEVELS.names())], how="horizontal"))
 
     return run
-
-
-def home_groups(records: pl.DataFrame, groups: int) -> pl.Series:
-    """Return each record's group (0..groups-1): its province's, provinces spread evenly.
-
-    Candidate pairs mostly join records of one province, so a group of pairs (grouped by
-    their left record) names mostly its own province's records: fewer records travel with
-    it than with pairs grouped at random. Provinces are dealt to the lightest group, largest
-    first; records without a province are spread by rid.
-
-    Example:
-        >>> rec = pl.DataFrame({"rid": [0, 1, 2, 3], "province_code": ["01", "01", "79", None]})
-        >>> home_groups(rec, 2).to_list()
-        [0, 0, 1, 1]
-    """
-    if "province_code" not in records.columns:
-        return (records["rid"].cast(pl.Int64) % groups).alias(_GROUP)
-    sizes = (
-        records.group_by("province_code")
-        .len()
-        .drop_nulls("province_code")
-        .sort(["len", "province_code"], descending=[True, False])
-    )
-    load = [0] * groups
-    dealt = {}
-    for province, size in sizes.iter_rows():  # a few dozen provinces
-        lightest = min(range(groups), key=lambda g: (load[g], g))
-        dealt[province] = lightest
-        load[lightest] += size
-    spread = records["rid"].cast(pl.Int64) % groups
-    home = records["province_code"].replace_strict(dealt, default=None, return_dtype=pl.Int64)
-    return home.fill_null(spread).alias(_GROUP)
 
 
 class SparkParts:
@@ -122,23 +90,16 @@ class SparkParts:
         # what comparing and scoring read of a record: its fields and term frequencies
         tf = [c for c in records.columns if c.startswith("tf_")]
         wanted = {"rid", *NAME_KEYS, *SIDE_COLUMNS, *tf, *(c.removeprefix("tf_") for c in tf)}
-        needed = records.select(c for c in records.columns if c in wanted).with_columns(
-            home_groups(records, groups).alias(_GROUP)
-        )
-        self._schema = spark_safe(needed.drop(_GROUP).schema)
+        needed = records.select(c for c in records.columns if c in wanted)
+        self._schema = spark_safe(needed.schema)
         path = folder / "records.parquet"
-        needed.cast(spark_safe(needed.schema)).write_parquet(path)
+        needed.cast(self._schema).write_parquet(path)
 
-        # every DataFrame read afresh: Spark cannot tell apart two uses of one read in a join
-        def read_records() -> Any:
-            return self.spark.read.parquet(str(path))
-
-        def read_pairs() -> Any:  # a pair's group: its left record's
-            home = read_records().select(F.col("rid").alias("rid_l"), _GROUP)
+        def read_pairs() -> Any:  # read twice: a self-join of one read is ambiguous to Spark
             return (
                 self.spark.read.parquet(*(str(store.path(p)) for p in range(store.partitions)))
                 .select("rid_l", "rid_r")
-                .join(home, on="rid_l")
+                .withColumn(_GROUP, F.pmod(F.col("rid_l"), F.lit(groups)))
             )
 
         pairs, other = read_pairs(), read_pairs()
@@ -147,14 +108,13 @@ class SparkParts:
             .union(other.select(_GROUP, F.col("rid_r").alias("rid")))
             .distinct()
         )
-        named = ends.join(read_records().drop(_GROUP), on="rid")
+        named = ends.join(self.spark.read.parquet(str(path)), on="rid")
         named = named.persist(StorageLevel.MEMORY_AND_DISK)
         compared = (
             pairs.groupBy(_GROUP)
             .cogroup(named.groupBy(_GROUP))
-            .applyInArrow(
-                _compare_task(self._schema), spark_ddl(spark_safe(_COMPARED)) + f", {_GROUP} BIGINT"
-            )
+            .applyInArrow(_compare_task(self._schema), spark_ddl(spark_safe(_COMPARED)))
+            .withColumn(_GROUP, F.pmod(F.col("rid_l"), F.lit(groups)))
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
         with tracked(self.spark, self.progress, "compare (Spark)"):
