@@ -6,8 +6,9 @@ with the local engine's own functions (:func:`~pipelines.resolve.compare.compari
 :func:`~pipelines.resolve.scoring.score`). A pair's levels and score depend on its two
 records alone (the term frequencies are columns of the records, counted over all of them
 before), so any grouping gives the local engine's numbers. The compared pairs stay in
-Spark (persisted) between the two passes; EM learns on the driver from the summed level
-patterns; the scored pairs are written by Spark as Parquet for clustering.
+Spark (persisted on disk, in the run's scratch folder) between the two passes; EM learns on
+the driver from the summed level patterns; the scored pairs are written by Spark as Parquet
+for clustering.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ class SparkParts:
 
     def _groups(self, store: PairStore) -> int:
         cores = int(self.spark.sparkContext.defaultParallelism)
-        return GROUPS_PER_CORE * cores
+        # at least the partitions the budget allows: a group's pairs fit a Python worker
+        return max(store.partitions, GROUPS_PER_CORE * cores)
 
     def compared(
         self, records: pl.DataFrame, store: PairStore, folder: Path, report: Report
@@ -92,8 +94,11 @@ class SparkParts:
         wanted = {"rid", *NAME_KEYS, *SIDE_COLUMNS, *tf, *(c.removeprefix("tf_") for c in tf)}
         needed = records.select(c for c in records.columns if c in wanted)
         self._schema = spark_safe(needed.schema)
-        path = folder / "records.parquet"
-        needed.cast(self._schema).write_parquet(path)
+        path = folder / "records"  # a file per group: Spark reads them in parallel
+        path.mkdir(exist_ok=True)
+        size = -(-needed.height // groups) or 1
+        for i, offset in enumerate(range(0, max(needed.height, 1), size)):
+            needed.slice(offset, size).cast(self._schema).write_parquet(path / f"{i:05d}.parquet")
 
         def read_pairs() -> Any:  # read twice: a self-join of one read is ambiguous to Spark
             return (
@@ -109,13 +114,13 @@ class SparkParts:
             .distinct()
         )
         named = ends.join(self.spark.read.parquet(str(path)), on="rid")
-        named = named.persist(StorageLevel.MEMORY_AND_DISK)
+        named = named.persist(StorageLevel.DISK_ONLY)
         compared = (
             pairs.groupBy(_GROUP)
             .cogroup(named.groupBy(_GROUP))
             .applyInArrow(_compare_task(self._schema), spark_ddl(spark_safe(_COMPARED)))
             .withColumn(_GROUP, F.pmod(F.col("rid_l"), F.lit(groups)))
-            .persist(StorageLevel.MEMORY_AND_DISK)
+            .persist(StorageLevel.DISK_ONLY)
         )
         with tracked(self.spark, self.progress, "compare (Spark)"):
             counts = (
