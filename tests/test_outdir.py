@@ -10,6 +10,7 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -124,6 +125,29 @@ def test_a_file_dancu_wrote_and_someone_changed_is_not_replaced(tmp_path: Path) 
     assert code == 2
     assert "changed since dancu wrote it" in output and sheet.name in output
     assert tree(out) == before
+
+
+@pytest.mark.parametrize(
+    ("lock", "why"),
+    [
+        (lambda name: "~$" + name[2:], "Excel drops the first two letters of a long name"),
+        (lambda name: ".~lock." + name + "#", "LibreOffice"),
+    ],
+)
+def test_a_worklist_open_in_excel_or_libreoffice_is_named_and_kept(
+    tmp_path: Path, lock: Callable[[str], str], why: str
+) -> None:
+    raw = raw_folder(tmp_path)
+    out = tmp_path / "clean"
+    assert clean(raw, out)[0] == 0
+    sheet = next((out / "reports" / "worklist").glob("*.xlsx"))
+    (sheet.parent / lock(sheet.name)).write_bytes(b"owner")  # what the office app leaves
+    before = tree(out)
+    code, output = clean(raw, out)
+    assert code == 2, why
+    assert f"reports/worklist/{sheet.name} is open in Excel or LibreOffice" in output, why
+    assert "close it, then run again" in output
+    assert tree(out) == before  # nothing replaced under the open file
 
 
 def test_a_second_run_replaces_only_what_dancu_wrote(tmp_path: Path) -> None:

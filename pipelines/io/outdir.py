@@ -266,6 +266,42 @@ def _listing(items: Sequence[str]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+def open_in_office(out: Path, foreign: Sequence[str]) -> str:
+    """Return a hint naming the files of ``out`` open in Excel or LibreOffice (lock files).
+
+    Excel leaves ``~$`` + the name (its first two letters dropped when the name is long)
+    beside an open file, LibreOffice ``.~lock.<name>#``; replacing the folder under an open
+    file would lose what the steward saves next, so the run stops and says which to close.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp()); _ = (d / "an.xlsx").write_text("x")
+        >>> open_in_office(d, ["~$an.xlsx", "notes.txt"])
+        '. an.xlsx is open in Excel or LibreOffice: close it, then run again'
+    """
+    opened = []
+    for rel in foreign:
+        folder, _, name = rel.rpartition("/")
+        if name.startswith("~$"):
+            tail = name[2:]
+            siblings = [
+                p.name
+                for p in sorted((out / folder).glob(f"*{tail}"))
+                if not p.name.startswith("~$")
+            ]
+            name = tail if tail in siblings or not siblings else siblings[0]
+        elif name.startswith(".~lock.") and name.endswith("#"):
+            name = name.removeprefix(".~lock.").removesuffix("#")
+        else:
+            continue
+        opened.append(f"{folder}/{name}" if folder else name)
+    if not opened:
+        return ""
+    it = "it" if len(opened) == 1 else "them"
+    verb = "is" if len(opened) == 1 else "are"
+    return f". {_listing(opened)} {verb} open in Excel or LibreOffice: close {it}, then run again"
+
+
 def check_output_folder(out: Path, command: str) -> None:
     """Raise :class:`OutputFolderError` unless dancu may replace ``out`` (module docstring).
 
@@ -304,9 +340,9 @@ def check_output_folder(out: Path, command: str) -> None:
     if changed:
         problems.append(f"{_listing(changed)} changed since dancu wrote it")
     filled = [c for c in changed if c.startswith(FILL_IN_DIRS)]
-    hint = ""
+    hint = open_in_office(out, foreign)
     if filled:
-        hint = (
+        hint += (
             f". A review file or worklist filled in place: import it first (dancu review "
             f"import --out {out} {' '.join(str(out / f) for f in filled[:_SHOWN])}), then run "
             "again"
