@@ -89,7 +89,6 @@ def _run(args: Sequence[str]) -> tuple[float, float]:
     seconds = time.perf_counter() - start
     if child.returncode:
         raise subprocess.CalledProcessError(child.returncode, args)
-    peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return seconds, peak
 
 
@@ -180,11 +179,11 @@ def _dancu(
     from pipelines.config import ResolveConfig
     from pipelines.evaluate.report import evaluation, evaluation_text
 
-    shutil.rmtree(out, ignore_errors=True)  # a fresh run: no ids carried from the last bench
-    try:
+    try:  # --fresh: no ids carried from the last bench (its folder is replaced as usual)
         clean_s, tree_peak = _run(
-            ["clean", "--raw", str(raw), "--out", str(out), "--as-of", args.as_of, "-q", *engine]
-        )
+            ["clean", "--raw", str(raw), "--out", str(out), "--as-of", args.as_of, "--fresh",
+             "-q", *engine]
+        )  # fmt: skip
     except subprocess.CalledProcessError as exc:
         print(f"\n!! dancu clean FAILED (exit {exc.returncode}); its traceback is above")
         return None

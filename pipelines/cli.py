@@ -385,6 +385,8 @@ def clean(
     if engine is not None:
         cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, engine=engine))
     if spark_master is not None:
+        if cfg.run.engine != "spark":
+            raise click.UsageError("--spark-master is for --engine spark (or [run] engine)")
         cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, spark_master=spark_master))
     progress = Progress(enabled=not quiet)
     with guarded("clean", out, progress, debug):

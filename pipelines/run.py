@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.budget import check_budget, estimated_rows, run_budget
+from pipelines.budget import Budget, check_budget, estimated_rows, run_budget
 from pipelines.config import Config
 from pipelines.contracts import FINDINGS_SCHEMA, LINKS_SCHEMA, empty_findings, empty_tally
 from pipelines.decisions.findings import findings_with_decisions, with_finding_keys
@@ -240,7 +240,7 @@ def _run_clean(
     )
     check_budget(budget, rows_guess, str(raw))
     with run_engine(cfg.run, scratch, progress, budget.memory_gb) as engine:
-        return _run_on(raw, out, cfg, progress, scratch, fresh, engine, inputs, started)
+        return _run_on(raw, out, cfg, progress, scratch, fresh, engine, inputs, started, budget)
 
 
 def _run_on(
@@ -253,9 +253,9 @@ def _run_on(
     engine: Engine,
     inputs: dict[str, Path],
     started: float,
+    budget: Budget,
 ) -> RunResult:
     as_of = cfg.run_as_of()
-    budget = run_budget(cfg.run, cfg.resolve)
     results = {
         source: processed_source(
             source, path, cfg, progress, scratch, batch_rows=budget.batch_rows, engine=engine.rows

@@ -17,7 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipelines.cli import cli
-from pipelines.errors import EngineError
+from pipelines.errors import EngineError, OutputError
+from pipelines.spark.failures import reraised
 from pipelines.spark.rows import consecutive_runs
 from pipelines.spark.session import spark_session
 
@@ -74,3 +75,26 @@ def test_consecutive_runs_cut_exactly_at_the_gaps(values: list[int]) -> None:
         assert run["_seq"].diff().drop_nulls().to_list() == [1] * (run.height - 1)
     for before, after in itertools.pairwise(runs):
         assert after["_seq"][0] - before["_seq"][-1] > 1
+
+
+def test_spark_master_without_the_spark_engine_is_refused(raw_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    result = CliRunner().invoke(
+        cli, ["clean", "--raw", str(raw_dir), "--out", str(out), "--spark-master", "local[2]"]
+    )
+    assert result.exit_code == 2
+    assert "--spark-master is for --engine spark" in result.output
+    assert not out.exists()
+
+
+def test_a_worker_that_could_not_write_is_an_output_error_without_its_text() -> None:
+    worker = "PythonException: OSError: No space left on device: Nguyễn Văn An"
+    with pytest.raises(OutputError) as info, reraised("validate residents"):
+        raise RuntimeError(worker)
+    assert "validate residents" in str(info.value) and "disk" in str(info.value)
+    assert "Nguyễn" not in str(info.value)
+
+
+def test_any_other_worker_failure_stays_an_internal_error() -> None:
+    with pytest.raises(ZeroDivisionError), reraised("compare"):
+        raise ZeroDivisionError("a bug in dancu")

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pipelines.progress import Progress
 from pipelines.spark.parts import SparkParts
@@ -27,20 +26,22 @@ __all__ = ["SparkEngine", "spark_engine"]
 class SparkEngine:
     """Where a run computes on Spark: ``rows`` for the registers, ``parts`` for the pairs."""
 
-    spark: Any
     rows: SparkRows
     parts: SparkParts
     master: str
-    name: str = "spark"
 
 
 @contextmanager
 def spark_engine(
     master: str, memory_gb: float, scratch: Path, progress: Progress
 ) -> Iterator[SparkEngine]:
-    """Yield the Spark engine of a run (the session stops when the run ends)."""
-    master = master or DEFAULT_MASTER
+    """Yield the Spark engine of a run (the session stops when the run ends).
+
+    An empty ``master``: ``local[*]``, or under spark-submit the master it was given.
+    """
     with ExitStack() as stack:
-        with progress.step(f"start Spark ({master})"):
+        with progress.step(f"start Spark ({master or DEFAULT_MASTER})") as detail:
             spark = stack.enter_context(spark_session(master, memory_gb, scratch))
-        yield SparkEngine(spark, SparkRows(spark), SparkParts(spark, progress), master)
+            running = str(spark.sparkContext.master)  # what runs, spark-submit's included
+            detail(f"master {running}, {spark.sparkContext.defaultParallelism} cores")
+        yield SparkEngine(SparkRows(spark), SparkParts(spark, progress), running)

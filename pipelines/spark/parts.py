@@ -26,6 +26,7 @@ from pipelines.resolve.pairs_store import PairStore
 from pipelines.resolve.parts import SCORED_SCHEMA, Report
 from pipelines.resolve.scoring import PATTERN_COUNT, FSParams, level_patterns, score
 from pipelines.spark.arrow import from_spark, spark_ddl, spark_safe, to_spark
+from pipelines.spark.failures import reraised
 from pipelines.spark.progress import tracked
 
 __all__ = ["SparkParts"]
@@ -122,7 +123,7 @@ class SparkParts:
             .withColumn(_GROUP, F.pmod(F.col("rid_l"), F.lit(groups)))
             .persist(StorageLevel.DISK_ONLY)
         )
-        with tracked(self.spark, self.progress, "compare (Spark)"):
+        with tracked(self.spark, self.progress, "compare (Spark)"), reraised("compare"):
             counts = (
                 compared.groupBy(*_LEVELS.names()).count().withColumnRenamed("count", "n").toArrow()
             )
@@ -150,7 +151,7 @@ class SparkParts:
             .cogroup(self._records.groupBy(_GROUP))
             .applyInArrow(_score_task(self._schema, params), spark_ddl(spark_safe(_SCORED)))
         )
-        with tracked(self.spark, self.progress, "score (Spark)"):
+        with tracked(self.spark, self.progress, "score (Spark)"), reraised("score"):
             scored.write.parquet(str(target))
         self._compared.unpersist()
         self._records.unpersist()

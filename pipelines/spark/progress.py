@@ -30,6 +30,12 @@ def tracked(spark: Any, progress: Progress, label: str, every: float = 2.0) -> I
     seen: dict[int, tuple[int, int]] = {}  # stage → (tasks done, tasks)
 
     def poll() -> None:
+        try:
+            _poll()
+        except Exception:  # the session went away (the job failed): stop reporting quietly
+            return
+
+    def _poll() -> None:
         while not stop.wait(every):
             for job in tracker.getActiveJobsIds():
                 info = tracker.getJobInfo(job)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,15 +25,23 @@ import polars as pl
 
 from pipelines.progress import Progress
 from pipelines.sources import LocalRows, RowJob, RowsDone, row_batch, write_batch
-from pipelines.spark.arrow import from_spark, spark_safe, to_spark
+from pipelines.spark.arrow import from_spark, spark_ddl, spark_safe, to_spark
+from pipelines.spark.failures import reraised
 from pipelines.spark.progress import tracked
 
 __all__ = ["SparkRows", "consecutive_runs"]
 
-_DONE_DDL: Final = (
-    "first BIGINT, rows BIGINT, findings BIGINT, std_seconds DOUBLE, val_seconds DOUBLE, "
-    "tally BINARY"
+_DONE: Final = pl.Schema(
+    {
+        "first": pl.Int64(),
+        "rows": pl.Int64(),
+        "findings": pl.Int64(),
+        "std_seconds": pl.Float64(),
+        "val_seconds": pl.Float64(),
+        "tally": pl.Binary(),
+    }
 )
+"""What a worker sends back per run of rows: where it starts, counts, seconds, the tally."""
 _SEQ: Final = "_seq"
 TASKS_PER_CORE: Final = 4
 """Tasks per core a register is cut into (each at most ``batch_rows`` rows)."""
@@ -69,8 +78,12 @@ def _batch_task(
                 start = time.perf_counter()
                 clean, findings, tally = row_batch(part.drop(_SEQ).cast(schema), job)
                 middle = time.perf_counter()
-                write_batch(clean, Path(folder) / f"clean-{first:012d}.parquet")
-                write_batch(findings, Path(folder) / f"findings-{first:012d}.parquet")
+                for kind, frame in (("clean", clean), ("findings", findings)):
+                    # written whole or not at all: a retried task may write it again
+                    target = Path(folder) / f"{kind}-{first:012d}.parquet"
+                    partial = target.with_name(f".{target.name}.{os.getpid()}")
+                    write_batch(frame, partial)
+                    os.replace(partial, target)
                 buffer = io.BytesIO()
                 tally.write_ipc(buffer)
                 done = pl.DataFrame(
@@ -117,23 +130,14 @@ class SparkRows:
         conf.set("spark.sql.files.maxPartitionBytes", str(1 << 30))  # a file, a task
         conf.set("spark.sql.files.openCostInBytes", str(1 << 30))
         frame = self.spark.read.parquet(str(inbox))
-        task = _batch_task(job, str(folder), spark_safe(kept.schema))
+        task = _batch_task(job, str(folder.resolve()), spark_safe(kept.schema))
         start = time.perf_counter()
         with progress.step(f"standardise and validate {job.source} (Spark)") as detail:
-            with tracked(self.spark, progress, f"rows {job.source}"):
-                done = from_spark(
-                    frame.mapInArrow(task, _DONE_DDL).toArrow(),
-                    pl.Schema(
-                        {
-                            "first": pl.Int64(),
-                            "rows": pl.Int64(),
-                            "findings": pl.Int64(),
-                            "std_seconds": pl.Float64(),
-                            "val_seconds": pl.Float64(),
-                            "tally": pl.Binary(),
-                        }
-                    ),
-                )
+            with (
+                tracked(self.spark, progress, f"rows {job.source}"),
+                reraised(f"standardise and validate {job.source}"),
+            ):
+                done = from_spark(frame.mapInArrow(task, spark_ddl(_DONE)).toArrow(), _DONE)
             for path in inbox.iterdir():
                 path.unlink()
             inbox.rmdir()

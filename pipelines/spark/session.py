@@ -23,7 +23,7 @@ DEFAULT_MASTER = "local[*]"
 """The master when ``--engine spark`` is given none: every core of this machine."""
 
 _LOG4J = """\
-rootLogger.level = error
+rootLogger.level = off
 rootLogger.appenderRef.stderr.ref = stderr
 appender.console.type = Console
 appender.console.name = stderr
@@ -52,12 +52,14 @@ def spark_session(master: str, memory_gb: float, scratch: Path) -> Iterator[Any]
     """Yield a Spark session on ``master`` (empty: :data:`DEFAULT_MASTER`), stopped after.
 
     Under ``spark-submit`` (:mod:`pipelines.spark.submit`) with no ``master``, the session
-    spark-submit started is used as it is configured.
+    spark-submit started is used as it is configured. The JVM's own settings (driver memory,
+    logging) apply when this process starts its first session; later sessions reuse the JVM.
 
-    Spark's shuffle and spill files go under ``scratch`` (removed with the run's scratch
-    folder). The Python workers run this interpreter (``PYSPARK_PYTHON``), so they import the
-    same dancu and Polars. Raises :class:`~pipelines.errors.EngineError` when PySpark is not
-    installed or the JVM does not start.
+    In local mode Spark's shuffle and spill files go under ``scratch`` (removed with the
+    run's scratch folder; a cluster manager sets its own). The Python workers run this
+    interpreter (``PYSPARK_PYTHON``), so they import the same dancu and Polars. Raises
+    :class:`~pipelines.errors.EngineError` when PySpark is not installed or the JVM does
+    not start.
     """
     try:
         from pyspark.sql import SparkSession
@@ -75,8 +77,8 @@ def spark_session(master: str, memory_gb: float, scratch: Path) -> Iterator[Any]
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     local = (scratch / "spark").resolve()
     local.mkdir(parents=True, exist_ok=True)
-    logging = local / "log4j2.properties"  # Spark's errors only, not its chatter on stderr
-    logging.write_text(_LOG4J, encoding="utf-8")
+    logging = local / "log4j2.properties"  # nothing of Spark's own logs reaches the terminal:
+    logging.write_text(_LOG4J, encoding="utf-8")  # a task's error may quote a value
     submitted = "PYSPARK_GATEWAY_PORT" in os.environ and not master
     builder = SparkSession.builder.appName("dancu")
     if not submitted:  # under spark-submit, its --master and --driver-memory apply
@@ -91,11 +93,12 @@ def spark_session(master: str, memory_gb: float, scratch: Path) -> Iterator[Any]
         .config("spark.sql.adaptive.enabled", "false")  # our groups are sized already
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.python.worker.reuse", "true")
-        .config(
-            "spark.driver.extraJavaOptions",
-            f"-Djava.io.tmpdir={local} -Dlog4j2.configurationFile={logging.as_uri()}",
-        )
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={logging.as_uri()}")
     )
+    # one Polars thread per Python worker: Spark runs a task per core already (the workers
+    # inherit the JVM's environment, taken when it starts; this process's Polars is running)
+    threads = os.environ.get("POLARS_MAX_THREADS")
+    os.environ["POLARS_MAX_THREADS"] = "1"
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # the JVM did not start: no Java, a bad master URL
@@ -106,7 +109,12 @@ def spark_session(master: str, memory_gb: float, scratch: Path) -> Iterator[Any]
             "newer (`java -version`) and, for a cluster, a master URL it can reach "
             "(--spark-master)."
         ) from None
-    spark.sparkContext.setLogLevel("ERROR")
+    finally:
+        if threads is None:
+            os.environ.pop("POLARS_MAX_THREADS", None)
+        else:
+            os.environ["POLARS_MAX_THREADS"] = threads
+    spark.sparkContext.setLogLevel("OFF")
     try:
         yield spark
     finally:
