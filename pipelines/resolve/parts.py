@@ -29,6 +29,7 @@ from typing import Final, Protocol
 import polars as pl
 
 from pipelines.resolve.compare import comparisons, name_index
+from pipelines.resolve.golden import golden_records
 from pipelines.resolve.pairs_store import PairStore
 from pipelines.resolve.scoring import FSParams, level_patterns, score
 
@@ -49,7 +50,10 @@ SCORED_SCHEMA: Final = pl.Schema(
 
 
 class PartEngine(Protocol):
-    """Compares and scores the candidate pairs (local: :class:`LocalParts`; Spark)."""
+    """Resolution's partitioned steps: compare, score, golden records (local or Spark).
+
+    Pairs are compared and scored per partition of pairs, golden records made per person.
+    """
 
     def compared(
         self, records: pl.DataFrame, store: PairStore, folder: Path, report: Report
@@ -71,6 +75,10 @@ class PartEngine(Protocol):
         The doubtful pairs are those in the review ``band``, with their scores and their
         ``g_*`` levels.
         """
+        ...
+
+    def golden(self, assigned: pl.LazyFrame, folder: Path) -> pl.DataFrame:
+        """Return the golden records of ``assigned`` (records with their ``person_id``)."""
         ...
 
 
@@ -126,3 +134,7 @@ class LocalParts:
             files.append(target)
             report(p + 1, store.partitions)
         return pl.scan_parquet(files), pl.concat(doubtful)
+
+    def golden(self, assigned: pl.LazyFrame, folder: Path) -> pl.DataFrame:
+        """Golden records of every person at once (:func:`golden_records`)."""
+        return golden_records(assigned.collect())

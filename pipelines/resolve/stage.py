@@ -39,7 +39,7 @@ from pipelines.config import ResolveConfig, RunConfig
 from pipelines.progress import Progress, eta_reporter, silent
 from pipelines.resolve.cluster import clusters
 from pipelines.resolve.compare import NameIndex, comparisons, name_index
-from pipelines.resolve.golden import GOLDEN_INPUTS, golden_records
+from pipelines.resolve.golden import GOLDEN_INPUTS
 from pipelines.resolve.pairs_store import spill_candidates
 from pipelines.resolve.parts import SCORED_SCHEMA, LocalParts, PartEngine
 from pipelines.resolve.records import records_frame
@@ -356,9 +356,8 @@ def _resolved(
                 for frame in frames.values()
             ],
             how="diagonal_relaxed",
-        ).collect()
-        persons = golden_records(assigned)
-        del assigned
+        )
+        persons = parts.golden(assigned, work)
         detail(f"{persons.height} golden records")
     stats = {
         "records": n_records,

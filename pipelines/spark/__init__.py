@@ -7,10 +7,11 @@ so the answers are those of the local engine (a slow test requires identical out
   rows (:mod:`pipelines.spark.rows`);
 - the comparisons and scores of the candidate pairs as a cogrouped ``applyInArrow``: the
   pairs of a group and the records they name, shuffled together by group
-  (:mod:`pipelines.spark.parts`); EM learns from the summed level patterns on the driver.
+  (:mod:`pipelines.spark.parts`); EM learns from the summed level patterns on the driver;
+- the golden records as ``applyInArrow`` per group of persons.
 
-Reading, ingest, blocking, clustering, golden records, reconciliation and the reports run in
-the driver, as on one machine (README: "Spark").
+Reading, ingest, blocking, clustering, reconciliation and the reports run in the driver, as
+on one machine (README: "Spark").
 """
 
 from pipelines.spark.engine import SparkEngine, spark_engine

@@ -22,6 +22,7 @@ import polars as pl
 
 from pipelines.progress import Progress
 from pipelines.resolve.compare import FIELDS, NAME_KEYS, SIDE_COLUMNS, comparisons, name_index
+from pipelines.resolve.golden import golden_records
 from pipelines.resolve.pairs_store import PairStore
 from pipelines.resolve.parts import SCORED_SCHEMA, Report
 from pipelines.resolve.scoring import PATTERN_COUNT, FSParams, level_patterns, score
@@ -61,6 +62,15 @@ def _score_task(schema: pl.Schema, params: FSParams) -> Callable[[Any, Any], Any
         cmp = from_spark(compared, _COMPARED)
         scored = score(cmp, params, rec, reasons=False).cast(SCORED_SCHEMA)
         return to_spark(pl.concat([scored, cmp.select(_LEVELS.names())], how="horizontal"))
+
+    return run
+
+
+def _golden_task(schema: pl.Schema) -> Callable[[Any], Any]:
+    """Return the function making the golden records of one group of persons."""
+
+    def run(records: Any) -> Any:
+        return to_spark(golden_records(from_spark(records, schema)))
 
     return run
 
@@ -165,3 +175,23 @@ class SparkParts:
             .collect()
         )
         return scan.select(SCORED_SCHEMA.names()), doubtful
+
+    def golden(self, assigned: pl.LazyFrame, folder: Path) -> pl.DataFrame:
+        """Golden records per group of persons on Spark (a person's records stay together)."""
+        from pyspark.sql import functions as F
+
+        path = folder / "assigned.parquet"
+        schema = assigned.collect_schema()
+        assigned.cast(spark_safe(schema)).sink_parquet(path)  # streamed: never whole here
+        out = golden_records(pl.DataFrame(schema=schema)).schema
+        groups = GROUPS_PER_CORE * int(self.spark.sparkContext.defaultParallelism)
+        people = (
+            self.spark.read.parquet(str(path))
+            .withColumn(_GROUP, F.pmod(F.xxhash64("person_id"), F.lit(groups)))
+            .groupBy(_GROUP)
+            .applyInArrow(_golden_task(schema), spark_ddl(spark_safe(out)))
+        )
+        with tracked(self.spark, self.progress, "golden records (Spark)"), reraised("golden"):
+            persons = from_spark(people.toArrow(), out)
+        path.unlink()
+        return persons.sort("person_id")  # as the local engine gives them
