@@ -22,13 +22,12 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.budget import run_budget
-from pipelines.config import ResolveConfig, RunConfig
+from pipelines.config import ResolveConfig
 from pipelines.errors import InputError
 from pipelines.evaluate.findings import findings_report
 from pipelines.evaluate.pairs import blocking_recall_in_parts, pairwise_metrics
 from pipelines.io.outdir import scratch_folder
-from pipelines.resolve.pairs_store import spill_candidates
+from pipelines.resolve.pairs_store import run_candidates
 from pipelines.resolve.records import records_frame
 
 __all__ = ["evaluation", "evaluation_text", "metrics_table"]
@@ -79,13 +78,7 @@ def evaluation(out: Path, truth_path: Path, cfg: ResolveConfig) -> dict[str, Any
     # the candidates as the run made them: spilled in partitions, read one at a time
     # beside the run's outputs, on the disk the user chose (not /tmp, often memory)
     with scratch_folder(out) as folder:
-        store = spill_candidates(
-            records,
-            folder / "pairs",
-            max_block=cfg.max_block,
-            window=cfg.window,
-            pairs_per_part=run_budget(RunConfig(), cfg).pairs_per_part,
-        )
+        store = run_candidates(records, folder / "pairs", cfg)
         blocking = blocking_recall_in_parts(
             records.select("rid", "source", "record_id"), store.parts(), truth
         )

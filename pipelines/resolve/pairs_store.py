@@ -30,6 +30,8 @@ from typing import Any, Final
 
 import polars as pl
 
+from pipelines.budget import run_budget
+from pipelines.config import ResolveConfig, RunConfig
 from pipelines.resolve.blocking import (
     DEFAULT_MAX_BLOCK,
     DEFAULT_RULES,
@@ -38,7 +40,13 @@ from pipelines.resolve.blocking import (
     rule_pairs,
 )
 
-__all__ = ["RAW_PAIRS_PER_RECORD", "PairStore", "sample_mask", "spill_candidates"]
+__all__ = [
+    "RAW_PAIRS_PER_RECORD",
+    "PairStore",
+    "run_candidates",
+    "sample_mask",
+    "spill_candidates",
+]
 
 RAW_PAIRS_PER_RECORD: Final = 20
 """Expected rule pairs per record before deduplication, to size the partitions up front."""
@@ -140,6 +148,27 @@ def spill_candidates(
     shutil.rmtree(raw)
     stats = [{**rule_stats, "pairs_only_this_rule": only[i]} for i, rule_stats in enumerate(stats)]
     return PairStore(folder, partitions, n_pairs, stats)
+
+
+def run_candidates(
+    records: pl.DataFrame,
+    folder: Path,
+    cfg: ResolveConfig,
+    progress: Callable[[int, int], None] | None = None,
+) -> PairStore:
+    """Spill the candidate pairs of ``records`` as a clean run makes them under ``cfg``.
+
+    The resolve stage and ``dancu evaluate`` (blocking recall) both call this, so the
+    candidates evaluate counts are the ones the run compared.
+    """
+    return spill_candidates(
+        records,
+        folder,
+        max_block=cfg.max_block,
+        window=cfg.window,
+        pairs_per_part=run_budget(RunConfig(), cfg).pairs_per_part,
+        progress=progress,
+    )
 
 
 def sample_mask(pairs: pl.DataFrame, rate: float, seed: int) -> pl.Series:

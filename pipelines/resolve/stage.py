@@ -34,13 +34,12 @@ from typing import Any, Final
 import numpy as np
 import polars as pl
 
-from pipelines.budget import run_budget
-from pipelines.config import ResolveConfig, RunConfig
+from pipelines.config import ResolveConfig
 from pipelines.progress import Progress, eta_reporter, silent
 from pipelines.resolve.cluster import clusters
 from pipelines.resolve.compare import NameIndex, comparisons, name_index
 from pipelines.resolve.golden import GOLDEN_INPUTS
-from pipelines.resolve.pairs_store import spill_candidates
+from pipelines.resolve.pairs_store import run_candidates
 from pipelines.resolve.parts import SCORED_SCHEMA, LocalParts, PartEngine
 from pipelines.resolve.records import records_frame
 from pipelines.resolve.scoring import (
@@ -251,14 +250,7 @@ def _resolved(
     frames = {source: frame.lazy().sort("record_id") for source, frame in sources.items()}
     with progress.step("resolve: blocking") as detail:
         records = with_tf_columns(records_frame(frames).collect())
-        store = spill_candidates(
-            records,
-            work / "pairs",
-            max_block=cfg.max_block,
-            window=cfg.window,
-            pairs_per_part=run_budget(RunConfig(), cfg).pairs_per_part,
-            progress=eta_reporter(progress, "blocking"),
-        )
+        store = run_candidates(records, work / "pairs", cfg, eta_reporter(progress, "blocking"))
         detail(
             f"{records.height} records, {store.n_pairs} candidate pairs "
             f"({store.n_pairs / max(records.height, 1):.1f} per record, "
