@@ -84,8 +84,6 @@ def eta_reporter(progress: Progress, label: str, every: float = 5.0) -> Callable
         share = done / total if total else 1.0
         left = elapsed * (1 - share) / share if share > 0 else 0.0
         tail = f", about {_clock(left)} left" if done < total else f", {_clock(elapsed)}"
-        if done == 0:
-            tail = ", time left not known yet"
         progress.info(f"    {label}: {done:,}/{total:,} ({share:.0%}){tail}")
 
     return report

@@ -124,7 +124,6 @@ class RowsDone:
     """What the row stages left besides their files: the tallies and the seconds per stage."""
 
     tallies: list[pl.DataFrame]
-    findings: int
     std_seconds: float
     val_seconds: float
 
@@ -198,7 +197,7 @@ class LocalRows:
                 report(i + 1, len(batches))
             val_seconds = time.perf_counter() - start
             detail(f"{n_findings} findings")
-        return RowsDone(tallies, n_findings, std_seconds, val_seconds)
+        return RowsDone(tallies, std_seconds, val_seconds)
 
 
 def processed_source(

@@ -33,7 +33,7 @@ from pipelines.resolve.golden import golden_records
 from pipelines.resolve.pairs_store import PairStore
 from pipelines.resolve.scoring import FSParams, level_patterns, score
 
-__all__ = ["SCORED_SCHEMA", "LocalParts", "PartEngine", "Report", "doubtful_rows"]
+__all__ = ["SCORED_SCHEMA", "LocalParts", "PartEngine", "Report", "doubtful_rows", "in_review_band"]
 
 Report = Callable[[int, int], None]
 """``report(done, total)``: progress of a partitioned step."""
@@ -82,6 +82,17 @@ class PartEngine(Protocol):
         ...
 
 
+def in_review_band(band: tuple[float, float]) -> pl.Expr:
+    """Return whether a pair's ``match_probability`` is in the review ``band`` (low ≤ p < high).
+
+    Example:
+        >>> pl.DataFrame({"match_probability": [0.4, 0.5, 0.95]}).select(
+        ...     in_review_band((0.5, 0.95))).to_series().to_list()
+        [False, True, False]
+    """
+    return pl.col("match_probability").is_between(*band, closed="left")
+
+
 def doubtful_rows(
     scored: pl.DataFrame, compared: pl.DataFrame, band: tuple[float, float]
 ) -> pl.DataFrame:
@@ -89,7 +100,7 @@ def doubtful_rows(
 
     ``scored`` and ``compared`` hold the same pairs in the same order.
     """
-    in_band = scored["match_probability"].is_between(*band, closed="left")
+    in_band = scored.select(in_review_band(band)).to_series()
     return pl.concat(
         [scored.filter(in_band), compared.filter(in_band).select(pl.col("^g_.*$"))],
         how="horizontal",

@@ -24,7 +24,7 @@ from pipelines.progress import Progress
 from pipelines.resolve.compare import FIELDS, NAME_KEYS, SIDE_COLUMNS, comparisons, name_index
 from pipelines.resolve.golden import golden_records
 from pipelines.resolve.pairs_store import PairStore
-from pipelines.resolve.parts import SCORED_SCHEMA, Report
+from pipelines.resolve.parts import SCORED_SCHEMA, Report, in_review_band
 from pipelines.resolve.scoring import PATTERN_COUNT, FSParams, level_patterns, score
 from pipelines.spark.arrow import from_spark, spark_ddl, spark_safe, to_spark
 from pipelines.spark.failures import reraised
@@ -169,11 +169,7 @@ class SparkParts:
         report(1, 1)
         files = sorted(target.glob("*.parquet"))
         scan = pl.scan_parquet(files).cast(_SCORED, strict=True)
-        doubtful = (
-            scan.filter(pl.col("match_probability").is_between(*band, closed="left"))
-            .sort("rid_l", "rid_r")
-            .collect()
-        )
+        doubtful = scan.filter(in_review_band(band)).sort("rid_l", "rid_r").collect()
         return scan.select(SCORED_SCHEMA.names()), doubtful
 
     def golden(self, assigned: pl.LazyFrame, folder: Path) -> pl.DataFrame:

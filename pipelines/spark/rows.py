@@ -152,4 +152,4 @@ class SparkRows:
         wall = time.perf_counter() - start
         std, val = float(done["std_seconds"].sum()), float(done["val_seconds"].sum())
         share = std / (std + val) if std + val > 0 else 1.0
-        return RowsDone(tallies, n_findings, wall * share, wall * (1 - share))
+        return RowsDone(tallies, wall * share, wall * (1 - share))
