@@ -17,7 +17,7 @@ from pathlib import Path
 from pipelines.progress import Progress
 from pipelines.spark.parts import SparkParts
 from pipelines.spark.rows import SparkRows
-from pipelines.spark.session import DEFAULT_MASTER, spark_session
+from pipelines.spark.session import spark_session
 
 __all__ = ["SparkEngine", "spark_engine"]
 
@@ -40,7 +40,8 @@ def spark_engine(
     An empty ``master``: ``local[*]``, or under spark-submit the master it was given.
     """
     with ExitStack() as stack:
-        with progress.step(f"start Spark ({master or DEFAULT_MASTER})") as detail:
+        # without a master: local[*], or spark-submit's; the detail says which ran
+        with progress.step(f"start Spark ({master})" if master else "start Spark") as detail:
             spark = stack.enter_context(spark_session(master, memory_gb, scratch))
             running = str(spark.sparkContext.master)  # what runs, spark-submit's included
             detail(f"master {running}, {spark.sparkContext.defaultParallelism} cores")
