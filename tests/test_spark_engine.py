@@ -16,15 +16,21 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from pipelines.config import Config, GenerateConfig, RunConfig
+from pipelines.config import Config, GenerateConfig, ResolveConfig, RunConfig
 from pipelines.generate import run_generate
 from pipelines.generate.delivery import run_next_delivery
 from pipelines.progress import silent
+from pipelines.resolve.pairs_store import run_candidates
+from pipelines.resolve.records import records_frame
+from pipelines.resolve.scoring import with_tf_columns
 from pipelines.run import run_clean
+from pipelines.spark.blocking import spark_candidates
+from pipelines.spark.session import spark_session
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +89,15 @@ def test_spark_gives_the_local_outputs_first_run_and_next_delivery(
     assert local[0]["engine"] == {"name": "local"}
     for a, b in zip(local, spark, strict=True):
         assert a["resolution"]["candidate_pairs"] > 50_000
-        for key in ("candidate_pairs", "pairs_matched", "persons", "em_iterations", "person_ids"):
+        for key in (
+            "candidate_pairs",
+            "pair_partitions",
+            "blocking",  # every rule's blocks, pairs and what the cap cost
+            "pairs_matched",
+            "persons",
+            "em_iterations",
+            "person_ids",
+        ):
             assert a["resolution"][key] == b["resolution"][key], key
         assert a["findings"] == b["findings"]
         assert a["accounting"] == b["accounting"]
@@ -124,3 +138,47 @@ def test_spark_gives_the_local_outputs_on_tiny_and_empty_registers(
     assert manifests[1]["engine"]["name"] == "spark"
     assert manifests[0]["accounting"] == manifests[1]["accounting"]
     _assert_same_outputs(tmp_path / "local", tmp_path / "spark", tiny=True)
+
+
+def _crowded_residents(n: int, seed: int) -> pl.DataFrame:
+    """Residents from a few names, dates, wards and phones: big blocks, some capped."""
+    rng = np.random.default_rng(seed)
+    names = [
+        f"{s} {m} {g}"
+        for s in ("Nguyễn", "Trần", "Lê")
+        for m in ("Văn", "Thị")
+        for g in ("An", "Bình", "Hùng")
+    ]
+    dates = [dt.date(1980 + k, 1 + k % 12, 1 + k % 28) for k in range(4)]
+    year_only = rng.random(n) < 0.2  # spread: paired with the whole capped block
+    return pl.DataFrame(
+        {
+            "record_id": [f"R{i:05d}" for i in range(n)],
+            "full_name": rng.choice(names, n).tolist(),
+            "birth_date": [dates[k] for k in rng.integers(0, len(dates), n)],
+            "birth_date_precision": ["year" if y else "day" for y in year_only],
+            "gender": rng.choice(["nam", "nữ"], n).tolist(),
+            "ward_code": rng.choice(["00001", "00004"], n).tolist(),
+            "phone": [f"09{k:08d}" for k in rng.integers(0, n // 10, n)],
+            "personal_id": [f"0010{k:08d}" if k % 3 else None for k in rng.integers(0, n // 4, n)],
+        }
+    )
+
+
+def test_spark_blocking_gives_the_local_candidates_in_capped_blocks(tmp_path: Path) -> None:
+    records = with_tf_columns(
+        records_frame({"residents": _crowded_residents(3_000, seed=5)}).collect()
+    )
+    cfg = ResolveConfig(max_block=5, window=2)
+    local = run_candidates(records, tmp_path / "local", cfg)
+    with spark_session("local[2]", 4.0, tmp_path / "scratch") as spark:
+        theirs = spark_candidates(spark, silent(), records, tmp_path / "spark", cfg)
+    capped = [rule for rule in local.stats if rule["capped_blocks"] and rule["pairs_dropped"]]
+    assert len(capped) >= 3 and local.n_pairs > 10_000  # the windows and spreads were used
+    assert theirs.stats == local.stats
+    assert (theirs.partitions, theirs.n_pairs) == (local.partitions, local.n_pairs)
+    for p in range(local.partitions):
+        assert_frame_equal(theirs.part(p), local.part(p), check_exact=True)
+    assert sorted(q.name for q in (tmp_path / "spark").iterdir()) == sorted(
+        q.name for q in (tmp_path / "local").iterdir()
+    )  # nothing of Spark's left beside the partitions

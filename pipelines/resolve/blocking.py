@@ -37,11 +37,13 @@ __all__ = [
     "DEFAULT_RULES",
     "DEFAULT_WINDOW",
     "BlockingRule",
+    "as_blocking_input",
     "birth_date_given_rule",
     "birth_date_surname_rule",
     "birth_date_ward_rule",
     "birth_year_given_gender_rule",
     "birth_year_name_sorted_rule",
+    "block_keys",
     "blocking_stats",
     "candidate_pairs",
     "given_sound_ward_rule",
@@ -52,6 +54,7 @@ __all__ = [
     "name_month_day_rule",
     "name_shape_rule",
     "name_ward_rule",
+    "pairs_of_blocks",
     "parents_given_rule",
     "personal_id_rule",
     "personal_id_typo_rules",
@@ -68,6 +71,9 @@ DEFAULT_MAX_BLOCK = 16
 
 DEFAULT_WINDOW = 6
 """In a capped block each record is paired with the next ``window`` records in sort order."""
+
+TIES: tuple[str, ...] = ("source", "record_id")
+"""Columns ordering the records of a capped block that its rule's ``order`` leaves tied."""
 
 
 @dataclass(frozen=True)
@@ -468,19 +474,29 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
 """The default rules; bit i of ``rules`` in the pairs frame is ``DEFAULT_RULES[i]``."""
 
 
-def _keyed(records: pl.LazyFrame, rule: BlockingRule) -> tuple[pl.LazyFrame, list[str]]:
-    """Return the records with a block id ``_b`` (no null key), order keys and block size ``_n``.
+def block_keys(
+    records: pl.LazyFrame, rule: BlockingRule, ties: Sequence[str] = TIES
+) -> pl.LazyFrame:
+    """Return each record's block of ``rule``: ``rid, <ties>, _b, _o0…, _w``.
 
-    The block id is a 64-bit hash of the rule's keys: one integer join key instead of several
-    strings. A hash collision can only merge two blocks (extra candidates, never lost ones).
+    ``_b`` is a 64-bit hash of the rule's keys (records with a null key are left out): one
+    integer join key instead of several strings; a hash collision can only merge two blocks
+    (extra candidates, never lost ones). ``_o*`` are the ``order`` values, ``_w`` whether the
+    record is ``spread``. Per record: any batch of records gives its rows of the whole result.
+
+    Example:
+        >>> rec = pl.LazyFrame({"rid": pl.Series([0, 1], dtype=pl.UInt32),
+        ...     "source": ["residents"] * 2, "record_id": ["R1", "R2"],
+        ...     "personal_id": ["001", None], "name_phonetic": ["an", "an"]})
+        >>> block_keys(rec, personal_id_rule()).collect().columns
+        ['rid', 'source', 'record_id', '_b', '_o0', '_w']
     """
     keys = [f"_k{i}" for i in range(len(rule.keys))]
     orders = [f"_o{i}" for i in range(len(rule.order))]
-    lf = (
+    return (
         records.select(
             "rid",
-            "source",
-            "record_id",
+            *ties,
             *[k.alias(n) for k, n in zip(rule.keys, keys, strict=True)],
             *[o.alias(n) for o, n in zip(rule.order, orders, strict=True)],
             (pl.lit(False) if rule.spread is None else rule.spread.fill_null(False)).alias("_w"),
@@ -488,16 +504,26 @@ def _keyed(records: pl.LazyFrame, rule: BlockingRule) -> tuple[pl.LazyFrame, lis
         .drop_nulls(keys)
         .select(
             "rid",
-            "source",
-            "record_id",
+            *ties,
             pl.struct(keys).hash(seed=0).alias("_b"),
             *orders,
             "_w",
         )
-        .with_columns(pl.len().over("_b").alias("_n"))
-        .filter(pl.col("_n") > 1)
     )
-    return lf, ["_b"]
+
+
+def _sized(keys: pl.LazyFrame) -> pl.LazyFrame:
+    """Return the rows of :func:`block_keys` in blocks of ≥ 2 records, with the size ``_n``.
+
+    Needs every record of a block in ``keys`` (one engine: all of them; Spark: a group of
+    whole blocks).
+    """
+    return keys.with_columns(pl.len().over("_b").alias("_n")).filter(pl.col("_n") > 1)
+
+
+def _keyed(records: pl.LazyFrame, rule: BlockingRule) -> tuple[pl.LazyFrame, list[str]]:
+    """Return the records in blocks of ``rule`` (:func:`block_keys`, :func:`_sized`), key ``_b``."""
+    return _sized(block_keys(records, rule)), ["_b"]
 
 
 def _rule_pairs(
@@ -511,6 +537,8 @@ def _pairs_of_keyed(
     keyed: pl.LazyFrame, keys: list[str], rule: BlockingRule, max_block: int, window: int
 ) -> pl.LazyFrame:
     orders = [f"_o{i}" for i in range(len(rule.order))]
+    named = {"rid", "_b", "_w", "_n", *keys, *orders}
+    ties = [c for c in keyed.collect_schema().names() if c not in named]
     small = keyed.filter(pl.col("_n") <= max_block).select("rid", *keys)
     full = (
         small.join(small, on=keys, suffix="_r")
@@ -519,7 +547,7 @@ def _pairs_of_keyed(
     )
     big = (
         keyed.filter(pl.col("_n") > max_block)
-        .sort([*keys, *orders, "source", "record_id"], nulls_last=True)
+        .sort([*keys, *orders, *ties], nulls_last=True)
         .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).over(keys).alias("_pos"))
         .select("rid", *keys, "_pos", "_w")
     )
@@ -554,8 +582,15 @@ _TYPES: dict[str, type[pl.DataType]] = {
 }
 
 
-def _as_lazy(records: pl.LazyFrame | pl.DataFrame, rules: Sequence[BlockingRule]) -> pl.LazyFrame:
-    """Return the records as a LazyFrame, with every column a rule needs (missing → null)."""
+def as_blocking_input(
+    records: pl.LazyFrame | pl.DataFrame, rules: Sequence[BlockingRule]
+) -> pl.LazyFrame:
+    """Return the records as a LazyFrame, with every column a rule needs (missing → null).
+
+    Example:
+        >>> as_blocking_input(pl.DataFrame({"rid": [0]}), [phone_rule()]).collect_schema()["phone"]
+        String
+    """
     lf = records.lazy()
     present = set(lf.collect_schema().names())
     needed = {"source", "record_id"}
@@ -590,7 +625,7 @@ def candidate_pairs(
     """
     if len(rules) > 32:
         raise ValueError("at most 32 blocking rules fit the UInt32 rules bitmask")
-    lf = _as_lazy(records, rules)
+    lf = as_blocking_input(records, rules)
     parts = [
         _rule_pairs(lf, rule, max_block, window).with_columns(
             pl.lit(1 << i, dtype=pl.UInt32).alias("rules")
@@ -650,15 +685,39 @@ def rule_pairs(
         >>> pairs.rows(), stats["blocks"], stats["pairs"]
         ([(0, 1, 1)], 1, 1)
     """
-    lf = _as_lazy(records, [rule])
-    keyed, keys = _keyed(lf, rule)
-    frame = keyed.collect()
+    keys = block_keys(as_blocking_input(records, [rule]), rule).collect()
+    return pairs_of_blocks(keys, rule, bit, max_block, window)
+
+
+def pairs_of_blocks(
+    keys: pl.DataFrame,
+    rule: BlockingRule,
+    bit: int,
+    max_block: int = DEFAULT_MAX_BLOCK,
+    window: int = DEFAULT_WINDOW,
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Return the pairs and statistics of whole blocks of ``rule`` (rows of :func:`block_keys`).
+
+    ``keys`` holds every record of each of its blocks: all blocks (:func:`rule_pairs`) or a
+    group of them (the Spark engine); the pairs of a block depend on that block alone, and
+    the statistics of several groups add up (``largest_block``: the largest).
+
+    Example:
+        >>> rec = pl.LazyFrame({"rid": pl.Series([0, 1], dtype=pl.UInt32),
+        ...     "source": ["residents"] * 2, "record_id": ["R1", "R2"],
+        ...     "personal_id": ["001", "001"], "name_phonetic": ["an", "an"]})
+        >>> keys = block_keys(rec, personal_id_rule()).collect()
+        >>> pairs, stats = pairs_of_blocks(keys, personal_id_rule(), 2)
+        >>> pairs.rows(), stats["pairs"]
+        ([(0, 1, 4)], 1)
+    """
+    frame = _sized(keys.lazy()).collect()
     pairs = (
-        _pairs_of_keyed(frame.lazy(), keys, rule, max_block, window)
+        _pairs_of_keyed(frame.lazy(), ["_b"], rule, max_block, window)
         .with_columns(pl.lit(1 << bit, dtype=pl.UInt32).alias("rules"))
         .collect()
     )
-    stats = _block_sizes(frame.lazy(), keys, max_block)
+    stats = _block_sizes(frame.lazy(), ["_b"], max_block)
     out: dict[str, Any] = {"bit": bit, "rule": rule.name}
     out |= {k: int(v or 0) for k, v in stats.items()}
     out["pairs"] = pairs.height
@@ -691,7 +750,7 @@ def blocking_stats(
         >>> s.select("pairs", "capped_blocks", "capped_records", "pairs_dropped").row(0)
         (4, 1, 5, 6)
     """
-    lf = _as_lazy(records, rules)
+    lf = as_blocking_input(records, rules)
     rows = []
     for i, rule in enumerate(rules):
         keyed, keys = _keyed(lf, rule)

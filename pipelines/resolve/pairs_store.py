@@ -43,6 +43,8 @@ from pipelines.resolve.blocking import (
 __all__ = [
     "RAW_PAIRS_PER_RECORD",
     "PairStore",
+    "candidate_partitions",
+    "merged_partitions",
     "run_candidates",
     "sample_mask",
     "spill_candidates",
@@ -108,7 +110,7 @@ def spill_candidates(
     if len(rules) > 32:
         raise ValueError("at most 32 blocking rules fit the UInt32 rules bitmask")
     folder.mkdir(parents=True, exist_ok=True)
-    partitions = max(1, math.ceil(records.height * RAW_PAIRS_PER_RECORD / max(pairs_per_part, 1)))
+    partitions = candidate_partitions(records.height, pairs_per_part)
     raw = folder / "raw"
     raw.mkdir(exist_ok=True)
     steps = len(rules) + partitions
@@ -123,8 +125,39 @@ def spill_candidates(
             chunk.drop("_p").write_parquet(target / f"rule-{i:02d}.parquet")
         if progress is not None:
             progress(i + 1, steps)
+
+    def merged(p: int) -> None:
+        if progress is not None:
+            progress(len(rules) + p, steps)
+
+    return merged_partitions(raw, folder, partitions, stats, merged)
+
+
+def candidate_partitions(n_records: int, pairs_per_part: int) -> int:
+    """Return how many partitions the candidates of ``n_records`` records are spilled into.
+
+    Example:
+        >>> candidate_partitions(1_000_000, 5_000_000)
+        4
+    """
+    return max(1, math.ceil(n_records * RAW_PAIRS_PER_RECORD / max(pairs_per_part, 1)))
+
+
+def merged_partitions(
+    raw: Path,
+    folder: Path,
+    partitions: int,
+    stats: list[dict[str, Any]],
+    done: Callable[[int], None] | None = None,
+) -> PairStore:
+    """Deduplicate the rule pairs under ``raw/p{p:05d}/`` into the store's partition files.
+
+    Each partition's pairs found by several rules become one pair with the ``rules`` ORed;
+    ``stats`` (one dict per rule) gain ``pairs_only_this_rule``. ``raw`` is removed;
+    ``done(p)`` is called after partition ``p`` (counted from 1).
+    """
     n_pairs = 0
-    only = [0] * len(rules)
+    only = [0] * len(stats)
     store = PairStore(folder, partitions, 0, stats)
     for p in range(partitions):
         files = sorted((raw / f"p{p:05d}").glob("*.parquet"))
@@ -138,13 +171,14 @@ def spill_candidates(
             )
         else:
             part = pl.DataFrame(schema=_PAIRS_SCHEMA)
-        part.cast(_PAIRS_SCHEMA).write_parquet(store.path(p))
+        part = part.cast(_PAIRS_SCHEMA)
+        part.write_parquet(store.path(p))
         n_pairs += part.height
-        alone = part.filter(pl.col("rules").is_in([1 << i for i in range(len(rules))]))
+        alone = part.filter(pl.col("rules").is_in([1 << i for i in range(len(stats))]))
         for bits, count in alone.group_by("rules").len().iter_rows():
             only[int(bits).bit_length() - 1] += count
-        if progress is not None:
-            progress(len(rules) + p + 1, steps)
+        if done is not None:
+            done(p + 1)
     shutil.rmtree(raw)
     stats = [{**rule_stats, "pairs_only_this_rule": only[i]} for i, rule_stats in enumerate(stats)]
     return PairStore(folder, partitions, n_pairs, stats)

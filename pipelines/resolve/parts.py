@@ -28,9 +28,10 @@ from typing import Final, Protocol
 
 import polars as pl
 
+from pipelines.config import ResolveConfig
 from pipelines.resolve.compare import comparisons, name_index
 from pipelines.resolve.golden import golden_records
-from pipelines.resolve.pairs_store import PairStore
+from pipelines.resolve.pairs_store import PairStore, run_candidates
 from pipelines.resolve.scoring import FSParams, level_patterns, score
 
 __all__ = ["SCORED_SCHEMA", "LocalParts", "PartEngine", "Report", "doubtful_rows", "in_review_band"]
@@ -50,10 +51,17 @@ SCORED_SCHEMA: Final = pl.Schema(
 
 
 class PartEngine(Protocol):
-    """Resolution's partitioned steps: compare, score, golden records (local or Spark).
+    """Resolution's partitioned steps: blocking, compare, score, golden records (local or Spark).
 
-    Pairs are compared and scored per partition of pairs, golden records made per person.
+    Candidates are made per block, compared and scored per partition of pairs, golden
+    records made per person.
     """
+
+    def candidates(
+        self, records: pl.DataFrame, folder: Path, cfg: ResolveConfig, report: Report
+    ) -> PairStore:
+        """Return the candidate pairs of ``records`` under ``cfg``, spilled into ``folder``."""
+        ...
 
     def compared(
         self, records: pl.DataFrame, store: PairStore, folder: Path, report: Report
@@ -108,7 +116,13 @@ def doubtful_rows(
 
 
 class LocalParts:
-    """Compare and score in this process, one partition of candidates at a time."""
+    """Block, compare and score in this process, one rule or partition of candidates at a time."""
+
+    def candidates(
+        self, records: pl.DataFrame, folder: Path, cfg: ResolveConfig, report: Report
+    ) -> PairStore:
+        """Spill the candidates one rule at a time (:func:`run_candidates`)."""
+        return run_candidates(records, folder, cfg, report)
 
     def compared(
         self, records: pl.DataFrame, store: PairStore, folder: Path, report: Report

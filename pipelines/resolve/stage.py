@@ -39,7 +39,6 @@ from pipelines.progress import Progress, eta_reporter, silent
 from pipelines.resolve.cluster import clusters
 from pipelines.resolve.compare import NameIndex, comparisons, name_index
 from pipelines.resolve.golden import GOLDEN_INPUTS
-from pipelines.resolve.pairs_store import run_candidates
 from pipelines.resolve.parts import SCORED_SCHEMA, LocalParts, PartEngine
 from pipelines.resolve.records import records_frame
 from pipelines.resolve.scoring import (
@@ -229,7 +228,8 @@ def resolved(
     applied as must-links and cannot-links. ``run_id`` and ``as_of`` date the id events.
     ``previous_model`` (and the previous run's number of records): its u probabilities are
     reused when the population barely changed (``[resolve] reuse_u_within``). ``engine``
-    compares and scores the candidates (default: :class:`~pipelines.resolve.parts.LocalParts`).
+    makes, compares and scores the candidates (default:
+    :class:`~pipelines.resolve.parts.LocalParts`).
     """
     progress = progress or silent()
     before = Previous(previous, decisions, issued, previous_model, previous_records, run_id, as_of)
@@ -250,7 +250,7 @@ def _resolved(
     frames = {source: frame.lazy().sort("record_id") for source, frame in sources.items()}
     with progress.step("resolve: blocking") as detail:
         records = with_tf_columns(records_frame(frames).collect())
-        store = run_candidates(records, work / "pairs", cfg, eta_reporter(progress, "blocking"))
+        store = parts.candidates(records, work / "pairs", cfg, eta_reporter(progress, "blocking"))
         detail(
             f"{records.height} records, {store.n_pairs} candidate pairs "
             f"({store.n_pairs / max(records.height, 1):.1f} per record, "

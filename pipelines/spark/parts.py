@@ -20,6 +20,7 @@ from typing import Any, Final
 
 import polars as pl
 
+from pipelines.config import ResolveConfig
 from pipelines.progress import Progress
 from pipelines.resolve.compare import FIELDS, NAME_KEYS, SIDE_COLUMNS, comparisons, name_index
 from pipelines.resolve.golden import golden_records
@@ -27,6 +28,7 @@ from pipelines.resolve.pairs_store import PairStore
 from pipelines.resolve.parts import SCORED_SCHEMA, Report, in_review_band
 from pipelines.resolve.scoring import PATTERN_COUNT, FSParams, level_patterns, score
 from pipelines.spark.arrow import from_spark, spark_ddl, spark_safe, to_spark
+from pipelines.spark.blocking import spark_candidates
 from pipelines.spark.failures import reraised
 from pipelines.spark.progress import tracked
 
@@ -76,7 +78,7 @@ def _golden_task(schema: pl.Schema) -> Callable[[Any], Any]:
 
 
 class SparkParts:
-    """Compare and score the candidates on a Spark session (``engine = "spark"``)."""
+    """Block, compare and score the candidates on a Spark session (``engine = "spark"``)."""
 
     def __init__(self, spark: Any, progress: Progress) -> None:
         """Run on ``spark``; report Spark's task counts to ``progress``."""
@@ -85,6 +87,14 @@ class SparkParts:
         self._compared: Any = None
         self._records: Any = None
         self._schema: pl.Schema | None = None
+
+    def candidates(
+        self, records: pl.DataFrame, folder: Path, cfg: ResolveConfig, report: Report
+    ) -> PairStore:
+        """Make the candidate pairs on Spark (:mod:`pipelines.spark.blocking`)."""
+        store = spark_candidates(self.spark, self.progress, records, folder, cfg)
+        report(1, 1)
+        return store
 
     def _groups(self, store: PairStore) -> int:
         cores = int(self.spark.sparkContext.defaultParallelism)
