@@ -5,7 +5,9 @@ sets how many rows of a register are standardised and validated at a time and ho
 candidate pairs are compared at a time. Those change memory, never results. What cannot be
 split is the records frame of resolution (about 1.5 KB per record of every register,
 :data:`BYTES_PER_RECORD`): a run whose inputs need more than the budget stops at the start
-and says so, instead of being killed hours later.
+and says so, instead of being killed hours later. With ``--engine spark`` on a local master
+Spark's JVM and its Python workers share this machine too, and are counted
+(:func:`engine_gb`).
 
 Example:
     >>> from pipelines.config import ResolveConfig, RunConfig
@@ -17,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -28,7 +31,10 @@ __all__ = [
     "BYTES_PER_RECORD",
     "Budget",
     "check_budget",
+    "driver_memory_gb",
+    "engine_gb",
     "estimated_rows",
+    "local_spark_cores",
     "machine_memory_gb",
     "run_budget",
 ]
@@ -44,6 +50,15 @@ peak less :data:`BASE_GB`, per record, was 1.2–1.5 KB at 1 and 3 million resid
 
 BASE_GB: Final = 0.8
 """Memory of the process before any data (Python, Polars, Pandera, Great Expectations)."""
+
+SPARK_WORKER_BASE_GB: Final = 0.5
+"""Memory of one of Spark's Python workers before its group (Python, Polars, pyarrow)."""
+
+SPARK_WORKER_BYTES_PER_RECORD: Final = 600
+"""Memory per record of one of Spark's Python workers: a group of pairs travels with the
+records it names, which are most records whatever the grouping (README "Spark"), held as Arrow
+and as Polars. At 1M residents (1.7 M records, 2 workers) a Spark run on ``local[2]`` peaked
+4.5 GB above the local engine, the JVM's heap included (December 2026)."""
 
 _ROWS_PER_GB: Final = 60_000
 _PAIRS_PER_GB: Final = 150_000
@@ -74,6 +89,59 @@ def machine_memory_gb() -> float:
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     limit = _cgroup_limit_bytes()
     return min(total, limit) / 1e9 if limit else total / 1e9
+
+
+def driver_memory_gb(memory_gb: float) -> int:
+    """Return Spark's JVM heap of the driver (in local mode also the executors'), in GB.
+
+    A quarter of the run's budget, 2 to 8 GB: the Python side holds the records and clusters.
+
+    Example:
+        >>> driver_memory_gb(17.7), driver_memory_gb(3.0), driver_memory_gb(64.0)
+        (4, 2, 8)
+    """
+    return int(min(8, max(2, memory_gb // 4)))
+
+
+def local_spark_cores(master: str) -> int:
+    """Return how many cores a Spark ``master`` runs tasks on in this machine (0: elsewhere).
+
+    An empty master is ``local[*]``, or spark-submit's own (then 0: its cluster manager
+    sizes it).
+
+    Example:
+        >>> [local_spark_cores(m) for m in ("local", "local[3]", "local[2,4]", "spark://h:7077")]
+        [1, 3, 2, 0]
+    """
+    if not master.strip():
+        return 0 if "PYSPARK_GATEWAY_PORT" in os.environ else os.cpu_count() or 1
+    found = re.fullmatch(r"local(?:\[(\*|\d+)(?:,\s*\d+)?\])?", master.strip())
+    if found is None:
+        return 0
+    cores = found.group(1)
+    if cores is None:
+        return 1
+    return os.cpu_count() or 1 if cores == "*" else max(1, int(cores))
+
+
+def engine_gb(run: RunConfig, memory_gb: float, rows: int) -> float:
+    """Return the memory the run's engine needs on this machine beyond the local engine's.
+
+    Spark on a local master: its JVM heap (:func:`driver_memory_gb`) and a Python worker per
+    core, each holding a group of pairs with the records they name. Spark on a cluster, or
+    the local engine: nothing more here.
+
+    Example:
+        >>> engine_gb(RunConfig(engine="spark", spark_master="local[2]"), 16.0, 1_000_000)
+        6.2
+        >>> engine_gb(RunConfig(), 16.0, 1_000_000)
+        0.0
+    """
+    cores = local_spark_cores(run.spark_master) if run.engine == "spark" else 0
+    if cores == 0:
+        return 0.0
+    worker = SPARK_WORKER_BASE_GB + rows * SPARK_WORKER_BYTES_PER_RECORD / 1e9
+    return round(driver_memory_gb(memory_gb) + cores * worker, 1)
 
 
 def run_budget(run: RunConfig, resolve: ResolveConfig) -> Budget:
@@ -114,8 +182,10 @@ def estimated_rows(path: Path, sample_bytes: int = 1 << 20) -> int:
     return size // 60
 
 
-def check_budget(budget: Budget, rows: int, where: str) -> None:
+def check_budget(budget: Budget, rows: int, where: str, engine: float = 0.0) -> None:
     """Raise :class:`MemoryBudgetError` when ``rows`` records cannot be resolved in budget.
+
+    ``engine``: what the engine adds on this machine, in GB (:func:`engine_gb`).
 
     Example:
         >>> check_budget(Budget(16.0, 1, 1), 10_000_000, "data/raw")
@@ -125,12 +195,18 @@ def check_budget(budget: Budget, rows: int, where: str) -> None:
         ...     print(str(exc)[:60])
         data/raw holds about 10,000,000 records; resolving them need
     """
-    need = BASE_GB + rows * BYTES_PER_RECORD / 1e9
+    need = BASE_GB + rows * BYTES_PER_RECORD / 1e9 + engine
     if need <= budget.memory_gb:
         return
+    spark = (
+        f" (of it {engine:.1f} GB for Spark on this machine: its JVM and a Python worker per core)"
+        if engine
+        else ""
+    )
+    remedy = ", run Spark on fewer local cores or on a cluster (--spark-master)," if engine else ","
     raise MemoryBudgetError(
         f"{where} holds about {rows:,} records; resolving them needs about {need:.1f} GB of "
-        f"memory and [run] memory_gb allows {budget.memory_gb:.1f} GB. Set [run] memory_gb "
-        f"higher (this machine has {machine_memory_gb():.0f} GB), or split the registers by "
-        "province"
+        f"memory{spark} and [run] memory_gb allows {budget.memory_gb:.1f} GB. Set [run] "
+        f"memory_gb higher (this machine has {machine_memory_gb():.0f} GB){remedy} or split "
+        "the registers by province"
     )

@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.budget import Budget, check_budget, estimated_rows, run_budget
+from pipelines.budget import Budget, check_budget, engine_gb, estimated_rows, run_budget
 from pipelines.config import Config
 from pipelines.contracts import FINDINGS_SCHEMA, LINKS_SCHEMA, empty_findings, empty_tally
 from pipelines.decisions.findings import findings_with_decisions, with_finding_keys
@@ -238,7 +238,7 @@ def _run_clean(
         f"memory budget {budget.memory_gb:.1f} GB: {budget.batch_rows:,} rows standardised "
         f"at a time, {budget.pairs_per_part:,} candidate pairs scored at a time"
     )
-    check_budget(budget, rows_guess, str(raw))
+    check_budget(budget, rows_guess, str(raw), engine_gb(cfg.run, budget.memory_gb, rows_guess))
     with run_engine(cfg.run, scratch, progress, budget.memory_gb) as engine:
         return _run_on(raw, out, cfg, progress, scratch, fresh, engine, inputs, started, budget)
 

@@ -15,9 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from pipelines.budget import driver_memory_gb
 from pipelines.errors import EngineError
 
-__all__ = ["DEFAULT_MASTER", "driver_memory_gb", "spark_session"]
+__all__ = ["DEFAULT_MASTER", "spark_session"]
 
 DEFAULT_MASTER = "local[*]"
 """The master when ``--engine spark`` is given none: every core of this machine."""
@@ -33,18 +34,6 @@ appender.console.layout.pattern = spark %p %c{1}: %m%n
 """
 
 _INSTALL = "install it with `make setup-spark` (uv sync --group spark)"
-
-
-def driver_memory_gb(memory_gb: float) -> int:
-    """Return the JVM heap of the driver (in local mode also the executors'), in GB.
-
-    A quarter of the run's budget, 2 to 8 GB: the Python side holds the records and clusters.
-
-    Example:
-        >>> driver_memory_gb(17.7), driver_memory_gb(3.0), driver_memory_gb(64.0)
-        (4, 2, 8)
-    """
-    return int(min(8, max(2, memory_gb // 4)))
 
 
 @contextmanager
