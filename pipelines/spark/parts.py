@@ -1,14 +1,16 @@
-"""Comparisons and scores of the candidate pairs on Spark: a cogrouped ``applyInArrow``.
+"""Comparisons and scores of the candidate pairs on Spark: a grouped ``applyInArrow``.
 
-The pairs are spread over ``groups`` groups by ``rid_l``; each group travels (shuffled by
-the group key) with the records its pairs name, and a Python worker compares or scores it
-with the local engine's own functions (:func:`~pipelines.resolve.compare.comparisons`,
-:func:`~pipelines.resolve.scoring.score`). A pair's levels and score depend on its two
-records alone (the term frequencies are columns of the records, counted over all of them
-before), so any grouping gives the local engine's numbers. The compared pairs stay in
-Spark (persisted on disk, in the run's scratch folder) between the two passes; EM learns on
-the driver from the summed level patterns; the scored pairs are written by Spark as Parquet
-for clustering.
+The pairs are spread over ``groups`` groups by ``rid_l``; Spark shuffles only the pairs, and
+the Python worker comparing or scoring a group reads the records its pairs name from the
+run's records files (written once by the driver, the fields comparisons and scores read;
+by ``rid``), then runs the local engine's own functions
+(:func:`~pipelines.resolve.compare.comparisons`, :func:`~pipelines.resolve.scoring.score`).
+A pair's levels and score depend on its two records alone (the term frequencies are
+columns of the records, counted over all of them before), so any grouping gives the local
+engine's numbers. The compared pairs stay in Spark (persisted on disk, in the run's scratch
+folder) between the two passes; EM learns on the driver from the summed level patterns;
+the scored pairs are written by Spark as Parquet for clustering. The records files, like
+the rest of the scratch folder, must be visible to the workers (README "Spark").
 """
 
 from __future__ import annotations
@@ -40,29 +42,39 @@ _LEVELS: Final = pl.Schema({f"g_{f}": pl.Int8() for f in FIELDS})
 _COMPARED: Final = pl.Schema({**_PAIRS, **_LEVELS})
 _SCORED: Final = pl.Schema({**SCORED_SCHEMA, **_LEVELS})
 GROUPS_PER_CORE: Final = 2
-"""Groups of pairs per core. Each group carries the records its pairs name, which are most of
+"""Groups of pairs per core. Each group reads the records its pairs name, which are most of
 the records whatever the grouping (candidates join records far apart in any order), so more
-groups mean more records shipped; two per core balance the load."""
+groups mean more records read; two per core balance the load."""
 
 
-def _compare_task(schema: pl.Schema) -> Callable[[Any, Any], Any]:
-    """Return the function comparing one group: its pairs and the records they name."""
+def _named(folder: str, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Return the records the ``pairs`` name, read from the run's records files (by ``rid``)."""
+    ends = pl.concat([pairs["rid_l"], pairs["rid_r"]]).unique().cast(pl.UInt32)
+    return (
+        pl.scan_parquet(Path(folder) / "*.parquet")
+        .filter(pl.col("rid").is_in(ends.implode()))
+        .collect()
+        .sort("rid")
+    )
 
-    def run(pairs: Any, records: Any) -> Any:
-        rec = from_spark(records, schema).sort("rid")
-        cmp = comparisons(rec, from_spark(pairs, _PAIRS).sort("rid_l", "rid_r"), name_index(rec))
-        return to_spark(cmp)
+
+def _compare_task(folder: str) -> Callable[[Any], Any]:
+    """Return the function comparing one group of pairs (with the records they name)."""
+
+    def run(pairs: Any) -> Any:
+        group = from_spark(pairs, _PAIRS).sort("rid_l", "rid_r")
+        rec = _named(folder, group)
+        return to_spark(comparisons(rec, group, name_index(rec)))
 
     return run
 
 
-def _score_task(schema: pl.Schema, params: FSParams) -> Callable[[Any, Any], Any]:
+def _score_task(folder: str, params: FSParams) -> Callable[[Any], Any]:
     """Return the function scoring one group of compared pairs (no reasons)."""
 
-    def run(compared: Any, records: Any) -> Any:
-        rec = from_spark(records, schema).sort("rid")
+    def run(compared: Any) -> Any:
         cmp = from_spark(compared, _COMPARED)
-        scored = score(cmp, params, rec, reasons=False).cast(SCORED_SCHEMA)
+        scored = score(cmp, params, _named(folder, cmp), reasons=False).cast(SCORED_SCHEMA)
         return to_spark(pl.concat([scored, cmp.select(_LEVELS.names())], how="horizontal"))
 
     return run
@@ -85,8 +97,7 @@ class SparkParts:
         self.spark = spark
         self.progress = progress
         self._compared: Any = None
-        self._records: Any = None
-        self._schema: pl.Schema | None = None
+        self._records: Path | None = None
 
     def candidates(
         self, records: pl.DataFrame, folder: Path, cfg: ResolveConfig, report: Report
@@ -110,36 +121,24 @@ class SparkParts:
 
         groups = self._groups(store)
         self.spark.conf.set("spark.sql.shuffle.partitions", str(groups))
-        # what comparing and scoring read of a record: its fields and term frequencies
+        # what comparing and scoring read of a record: its fields and term frequencies, in
+        # files the workers read the records their group names from (by rid)
         tf = [c for c in records.columns if c.startswith("tf_")]
         wanted = {"rid", *NAME_KEYS, *SIDE_COLUMNS, *tf, *(c.removeprefix("tf_") for c in tf)}
         needed = records.select(c for c in records.columns if c in wanted)
-        self._schema = spark_safe(needed.schema)
-        path = folder / "records"  # a file per group: Spark reads them in parallel
+        path = folder / "records"
         path.mkdir(exist_ok=True)
         size = -(-needed.height // groups) or 1
         for i, offset in enumerate(range(0, max(needed.height, 1), size)):
-            needed.slice(offset, size).cast(self._schema).write_parquet(path / f"{i:05d}.parquet")
-
-        def read_pairs() -> Any:  # read twice: a self-join of one read is ambiguous to Spark
-            return (
-                self.spark.read.parquet(*(str(store.path(p)) for p in range(store.partitions)))
-                .select("rid_l", "rid_r")
-                .withColumn(_GROUP, F.pmod(F.col("rid_l"), F.lit(groups)))
-            )
-
-        pairs, other = read_pairs(), read_pairs()
-        ends = (
-            other.select(_GROUP, F.col("rid_l").alias("rid"))
-            .union(other.select(_GROUP, F.col("rid_r").alias("rid")))
-            .distinct()
+            needed.slice(offset, size).write_parquet(path / f"{i:05d}.parquet")
+        pairs = (
+            self.spark.read.parquet(*(str(store.path(p)) for p in range(store.partitions)))
+            .select("rid_l", "rid_r")
+            .withColumn(_GROUP, F.pmod(F.col("rid_l"), F.lit(groups)))
         )
-        named = ends.join(self.spark.read.parquet(str(path)), on="rid")
-        named = named.persist(StorageLevel.DISK_ONLY)
         compared = (
             pairs.groupBy(_GROUP)
-            .cogroup(named.groupBy(_GROUP))
-            .applyInArrow(_compare_task(self._schema), spark_ddl(spark_safe(_COMPARED)))
+            .applyInArrow(_compare_task(str(path.resolve())), spark_ddl(spark_safe(_COMPARED)))
             .withColumn(_GROUP, F.pmod(F.col("rid_l"), F.lit(groups)))
             .persist(StorageLevel.DISK_ONLY)
         )
@@ -147,7 +146,7 @@ class SparkParts:
             counts = (
                 compared.groupBy(*_LEVELS.names()).count().withColumnRenamed("count", "n").toArrow()
             )
-        self._compared, self._records = compared, named
+        self._compared, self._records = compared, path
         report(1, 1)
         patterns = from_spark(counts, pl.Schema({**_LEVELS, "n": pl.Int64()}))
         return level_patterns(patterns.rename({"n": PATTERN_COUNT}))
@@ -162,19 +161,16 @@ class SparkParts:
         band: tuple[float, float],
     ) -> tuple[pl.LazyFrame, pl.DataFrame]:
         """Score the compared pairs on Spark; Spark writes them to ``folder/scored``."""
-        if self._compared is None or self._schema is None:
+        if self._compared is None or self._records is None:
             raise RuntimeError("SparkParts.scored before SparkParts.compared")
         target = folder / "scored"
         shutil.rmtree(target, ignore_errors=True)
-        scored = (
-            self._compared.groupBy(_GROUP)
-            .cogroup(self._records.groupBy(_GROUP))
-            .applyInArrow(_score_task(self._schema, params), spark_ddl(spark_safe(_SCORED)))
-        )
+        task = _score_task(str(self._records.resolve()), params)
+        scored = self._compared.groupBy(_GROUP).applyInArrow(task, spark_ddl(spark_safe(_SCORED)))
         with tracked(self.spark, self.progress, "score (Spark)"), reraised("score"):
             scored.write.parquet(str(target))
         self._compared.unpersist()
-        self._records.unpersist()
+        shutil.rmtree(self._records)
         self._compared = self._records = None
         report(1, 1)
         files = sorted(target.glob("*.parquet"))
