@@ -29,6 +29,7 @@ from pipelines.resolve.pairs_store import run_candidates
 from pipelines.resolve.records import records_frame
 from pipelines.resolve.scoring import with_tf_columns
 from pipelines.run import run_clean
+from pipelines.spark import parts as spark_parts
 from pipelines.spark.blocking import spark_candidates
 from pipelines.spark.session import spark_session
 
@@ -182,3 +183,25 @@ def test_spark_blocking_gives_the_local_candidates_in_capped_blocks(tmp_path: Pa
     assert sorted(q.name for q in (tmp_path / "spark").iterdir()) == sorted(
         q.name for q in (tmp_path / "local").iterdir()
     )  # nothing of Spark's left beside the partitions
+
+
+def test_spark_shipping_each_groups_records_gives_the_local_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other way a group gets its records (Spark joins and ships them, for big runs)."""
+    raw = tmp_path / "raw"
+    run_generate(raw, GenerateConfig(residents=3_000, seed=23, as_of=AS_OF), silent())
+    shipped: list[bool] = []
+    monkeypatch.setattr(spark_parts, "READS_PER_PAIR", 0)  # never read: always shipped
+    real = spark_parts.reads_records
+
+    def reads(groups: int, n_records: int, n_pairs: int) -> bool:
+        answer = real(groups, n_records, n_pairs)
+        shipped.append(not answer)
+        return answer
+
+    monkeypatch.setattr(spark_parts, "reads_records", reads)
+    for engine in ("local", "spark"):
+        _clean(raw, tmp_path / engine, engine, AS_OF)
+    assert shipped == [True]
+    _assert_same_outputs(tmp_path / "local", tmp_path / "spark")
