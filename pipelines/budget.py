@@ -55,10 +55,11 @@ SPARK_WORKER_BASE_GB: Final = 0.5
 """Memory of one of Spark's Python workers before its group (Python, Polars, pyarrow)."""
 
 SPARK_WORKER_BYTES_PER_RECORD: Final = 600
-"""Memory per record of one of Spark's Python workers: a group of pairs travels with the
-records it names, which are most records whatever the grouping (README "Spark"), held as Arrow
-and as Polars. At 1M residents (1.7 M records, 2 workers) a Spark run on ``local[2]`` peaked
-4.5 GB above the local engine, the JVM's heap included (December 2026)."""
+"""Memory per record of one of Spark's Python workers: a group of pairs comes with the
+records it names, which are most records whatever the grouping (README "Spark"), read or
+shipped, as Arrow and as Polars. At 1M residents (1.7 M records, 2 workers) Spark runs on
+``local[2]`` peaked 3.5–4.9 GB above the local engine, the JVM's heap included (December
+2026)."""
 
 _ROWS_PER_GB: Final = 60_000
 _PAIRS_PER_GB: Final = 150_000
@@ -114,14 +115,22 @@ def local_spark_cores(master: str) -> int:
         [1, 3, 2, 0]
     """
     if not master.strip():
-        return 0 if "PYSPARK_GATEWAY_PORT" in os.environ else os.cpu_count() or 1
+        return 0 if "PYSPARK_GATEWAY_PORT" in os.environ else _usable_cores()
     found = re.fullmatch(r"local(?:\[(\*|\d+)(?:,\s*\d+)?\])?", master.strip())
     if found is None:
         return 0
     cores = found.group(1)
     if cores is None:
         return 1
-    return os.cpu_count() or 1 if cores == "*" else max(1, int(cores))
+    return _usable_cores() if cores == "*" else max(1, int(cores))
+
+
+def _usable_cores() -> int:
+    """Return the cores this process may run on (its CPU affinity, else all of them)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 def engine_gb(run: RunConfig, memory_gb: float, rows: int) -> float:
@@ -137,7 +146,9 @@ def engine_gb(run: RunConfig, memory_gb: float, rows: int) -> float:
         >>> engine_gb(RunConfig(), 16.0, 1_000_000)
         0.0
     """
-    cores = local_spark_cores(run.spark_master) if run.engine == "spark" else 0
+    if run.engine != "spark":
+        return 0.0
+    cores = local_spark_cores(run.spark_master)
     if cores == 0:
         return 0.0
     worker = SPARK_WORKER_BASE_GB + rows * SPARK_WORKER_BYTES_PER_RECORD / 1e9
@@ -199,14 +210,20 @@ def check_budget(budget: Budget, rows: int, where: str, engine: float = 0.0) -> 
     if need <= budget.memory_gb:
         return
     spark = (
-        f" (of it {engine:.1f} GB for Spark on this machine: its JVM and a Python worker per core)"
+        f" (of which {engine:.1f} GB for Spark on this machine: its JVM and a Python worker "
+        "per core)"
         if engine
         else ""
     )
-    remedy = ", run Spark on fewer local cores or on a cluster (--spark-master)," if engine else ","
+    if engine and need - engine <= budget.memory_gb:  # only Spark's share does not fit
+        remedy = ", run Spark on fewer local cores or on a cluster (--spark-master), or run "
+        remedy += "without Spark (--engine local)"
+    elif engine:
+        remedy = ", run Spark on a cluster (--spark-master), or split the registers by province"
+    else:
+        remedy = ", or split the registers by province"
     raise MemoryBudgetError(
         f"{where} holds about {rows:,} records; resolving them needs about {need:.1f} GB of "
         f"memory{spark} and [run] memory_gb allows {budget.memory_gb:.1f} GB. Set [run] "
-        f"memory_gb higher (this machine has {machine_memory_gb():.0f} GB){remedy} or split "
-        "the registers by province"
+        f"memory_gb higher (this machine has {machine_memory_gb():.0f} GB){remedy}"
     )

@@ -23,7 +23,7 @@ from pipelines.progress import Progress
 from pipelines.resolve.parts import LocalParts, PartEngine
 from pipelines.sources import LocalRows, RowEngine
 
-__all__ = ["Engine", "run_engine"]
+__all__ = ["Engine", "require_engine", "run_engine"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,21 @@ class Engine:
     rows: RowEngine = field(default_factory=LocalRows)
     parts: PartEngine = field(default_factory=LocalParts)
     master: str = ""
+
+
+def require_engine(cfg: RunConfig) -> None:
+    """Raise :class:`~pipelines.errors.EngineError` when ``cfg``'s engine is not installed.
+
+    Checked before anything else of a run, so that a missing PySpark is what the user hears
+    about (not, say, a memory estimate that counted Spark).
+
+    Example:
+        >>> require_engine(RunConfig())  # the local engine is always there
+    """
+    if cfg.engine == "spark":
+        from pipelines.spark.session import require_pyspark
+
+        require_pyspark()
 
 
 @contextmanager

@@ -25,7 +25,7 @@ from pipelines.contracts import FINDINGS_SCHEMA, LINKS_SCHEMA, empty_findings, e
 from pipelines.decisions.findings import findings_with_decisions, with_finding_keys
 from pipelines.decisions.flow import week_flow
 from pipelines.decisions.store import read_finding_decisions, read_pair_decisions
-from pipelines.engine import Engine, run_engine
+from pipelines.engine import Engine, require_engine, run_engine
 from pipelines.errors import OutputError
 from pipelines.ingest import empty_quarantine
 from pipelines.io import atomic_output, find_inputs, write_json, write_parquet
@@ -232,6 +232,7 @@ def _run_clean(
     inputs = find_inputs(raw)
     progress.info(f"{len(inputs)} input file(s): {', '.join(inputs)}")
 
+    require_engine(cfg.run)
     budget = run_budget(cfg.run, cfg.resolve)
     rows_guess = sum(estimated_rows(path) for path in inputs.values())
     progress.info(

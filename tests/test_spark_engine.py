@@ -22,6 +22,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from pipelines.config import Config, GenerateConfig, ResolveConfig, RunConfig
+from pipelines.errors import MemoryBudgetError
 from pipelines.generate import run_generate
 from pipelines.generate.delivery import run_next_delivery
 from pipelines.progress import silent
@@ -167,9 +168,15 @@ def _crowded_residents(n: int, seed: int) -> pl.DataFrame:
 
 
 def test_spark_blocking_gives_the_local_candidates_in_capped_blocks(tmp_path: Path) -> None:
-    records = with_tf_columns(
-        records_frame({"residents": _crowded_residents(3_000, seed=5)}).collect()
-    )
+    # two sources with the same record ids, and rids in no particular order: a capped block's
+    # ties are broken by (source, record_id), never by rid or by where a record was read
+    frames = {
+        "residents": _crowded_residents(2_000, seed=5),
+        "insurance": _crowded_residents(1_000, seed=6),
+    }
+    stacked = records_frame(frames).collect()
+    shuffled = np.random.default_rng(7).permutation(stacked.height)
+    records = with_tf_columns(stacked.with_columns(pl.Series("rid", shuffled, dtype=pl.UInt32)))
     cfg = ResolveConfig(max_block=5, window=2)
     local = run_candidates(records, tmp_path / "local", cfg)
     with spark_session("local[2]", 4.0, tmp_path / "scratch") as spark:
@@ -205,3 +212,21 @@ def test_spark_shipping_each_groups_records_gives_the_local_outputs(
         _clean(raw, tmp_path / engine, engine, AS_OF)
     assert shipped == [True]
     _assert_same_outputs(tmp_path / "local", tmp_path / "spark")
+
+
+def test_a_spark_run_that_only_the_local_engine_fits_is_refused_before_spark_starts(
+    tmp_path: Path,
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rows = "".join(f"R{i},Nguyễn Văn An,00109001{i:04d}\n" for i in range(200))
+    (raw / "residents.csv").write_text("record_id,full_name,personal_id\n" + rows, "utf-8")
+    out = tmp_path / "clean"
+    run = RunConfig(memory_gb=1.5, engine="spark", spark_master="local[2]")
+    with pytest.raises(MemoryBudgetError) as caught:
+        run_clean(raw, out, dataclasses.replace(Config(), run=run), silent())
+    text = str(caught.value)
+    assert "for Spark on this machine" in text and "--engine local" in text and "1.5 GB" in text
+    assert not out.exists()
+    local = dataclasses.replace(Config(), run=RunConfig(memory_gb=1.5))
+    assert run_clean(raw, out, local, silent()).manifest["accounting"]  # the local engine fits

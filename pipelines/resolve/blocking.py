@@ -61,6 +61,7 @@ __all__ = [
     "phone_rule",
     "phonetic_birth_year_rule",
     "phonetic_sorted_birth_year_rule",
+    "rule_columns",
     "rule_pairs",
     "ward_month_day_rule",
     "ward_year_initials_rule",
@@ -534,11 +535,14 @@ def _rule_pairs(
 
 
 def _pairs_of_keyed(
-    keyed: pl.LazyFrame, keys: list[str], rule: BlockingRule, max_block: int, window: int
+    keyed: pl.LazyFrame,
+    keys: list[str],
+    rule: BlockingRule,
+    max_block: int,
+    window: int,
+    ties: Sequence[str] = TIES,
 ) -> pl.LazyFrame:
     orders = [f"_o{i}" for i in range(len(rule.order))]
-    named = {"rid", "_b", "_w", "_n", *keys, *orders}
-    ties = [c for c in keyed.collect_schema().names() if c not in named]
     small = keyed.filter(pl.col("_n") <= max_block).select("rid", *keys)
     full = (
         small.join(small, on=keys, suffix="_r")
@@ -582,6 +586,21 @@ _TYPES: dict[str, type[pl.DataType]] = {
 }
 
 
+def rule_columns(rules: Sequence[BlockingRule]) -> set[str]:
+    """Return the record columns the ``rules`` read (keys, orders, spread) and the ties.
+
+    Example:
+        >>> sorted(rule_columns([phone_rule()]))
+        ['birth_digits', 'name_phonetic', 'phone', 'record_id', 'source']
+    """
+    names = set(TIES)
+    for rule in rules:
+        spread = () if rule.spread is None else (rule.spread,)
+        for e in (*rule.keys, *rule.order, *spread):
+            names.update(e.meta.root_names())
+    return names
+
+
 def as_blocking_input(
     records: pl.LazyFrame | pl.DataFrame, rules: Sequence[BlockingRule]
 ) -> pl.LazyFrame:
@@ -593,11 +612,7 @@ def as_blocking_input(
     """
     lf = records.lazy()
     present = set(lf.collect_schema().names())
-    needed = {"source", "record_id"}
-    for rule in rules:
-        for e in (*rule.keys, *rule.order):
-            needed.update(e.meta.root_names())
-    missing = sorted(needed - present)
+    missing = sorted(rule_columns(rules) - present)
     return lf.with_columns(
         *[pl.lit(None, dtype=_TYPES.get(c, pl.String)).alias(c) for c in missing],
         pl.col("rid").cast(pl.UInt32),
@@ -695,12 +710,14 @@ def pairs_of_blocks(
     bit: int,
     max_block: int = DEFAULT_MAX_BLOCK,
     window: int = DEFAULT_WINDOW,
+    ties: Sequence[str] = TIES,
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
     """Return the pairs and statistics of whole blocks of ``rule`` (rows of :func:`block_keys`).
 
     ``keys`` holds every record of each of its blocks: all blocks (:func:`rule_pairs`) or a
     group of them (the Spark engine); the pairs of a block depend on that block alone, and
-    the statistics of several groups add up (``largest_block``: the largest).
+    the statistics of several groups add up (``largest_block``: the largest). ``ties``: the
+    tie columns :func:`block_keys` was given.
 
     Example:
         >>> rec = pl.LazyFrame({"rid": pl.Series([0, 1], dtype=pl.UInt32),
@@ -713,7 +730,7 @@ def pairs_of_blocks(
     """
     frame = _sized(keys.lazy()).collect()
     pairs = (
-        _pairs_of_keyed(frame.lazy(), ["_b"], rule, max_block, window)
+        _pairs_of_keyed(frame.lazy(), ["_b"], rule, max_block, window, ties)
         .with_columns(pl.lit(1 << bit, dtype=pl.UInt32).alias("rules"))
         .collect()
     )

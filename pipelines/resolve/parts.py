@@ -1,10 +1,12 @@
-"""Comparison and scoring of the candidate pairs, partition by partition (local engine).
+"""Blocking, comparison and scoring of the candidate pairs, in partitions (local engine).
 
-:class:`PartEngine` is what resolution asks of an engine: compare every candidate pair (and
-return the level patterns EM needs), then score them. :class:`LocalParts` does it in this
-process, one partition of the :class:`~pipelines.resolve.pairs_store.PairStore` at a time;
-:mod:`pipelines.spark` does the same per group of pairs on Spark. Both are per pair: the
-partitioning changes memory and speed, never a pair's levels or score.
+:class:`PartEngine` is what resolution asks of an engine: make the candidate pairs (a
+:class:`~pipelines.resolve.pairs_store.PairStore`), compare every one (and return the level
+patterns EM needs), score them, and make the golden records. :class:`LocalParts` does it in
+this process, one blocking rule or partition of the store at a time; :mod:`pipelines.spark`
+does the same per group of blocks and of pairs on Spark. Pairs depend on whole blocks only,
+levels and scores on the pair only: the partitioning changes memory and speed, never a
+result.
 
 Example:
     >>> import tempfile

@@ -12,7 +12,8 @@ alone, so any grouping gives the local pairs; the statistics of the groups add u
 
 The workers write each group's statistics into the run's scratch folder (named by the group,
 so a retried task replaces its own file); the folder must be visible to them (README
-"Spark").
+"Spark"). A block is a hash of its keys computed where a record is read, so every executor
+must run the driver's Polars version (the packed environment of README "Spark").
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -36,6 +38,7 @@ from pipelines.resolve.blocking import (
     as_blocking_input,
     block_keys,
     pairs_of_blocks,
+    rule_columns,
 )
 from pipelines.resolve.pairs_store import PairStore, candidate_partitions, merged_partitions
 from pipelines.spark.arrow import from_spark, spark_ddl, spark_safe, to_spark
@@ -152,14 +155,14 @@ def _pairs_task(
                 *[pl.col(f"_o{i}").cast(dtype) for i, dtype in enumerate(orders[int(bit)])],
                 "_w",
             )
-            pairs, rule_stats = pairs_of_blocks(keys, rule, int(bit), max_block, window)
+            pairs, rule_stats = pairs_of_blocks(keys, rule, int(bit), max_block, window, (_TIE,))
             found.append(
                 pairs.with_columns((pl.col("rid_l") % partitions).alias(_PART)).cast(_PAIRS)
             )
             stats.append({k: rule_stats[k] for k in ("bit", "largest_block", *_STAT_SUMS)})
         # written whole or not at all, named by the group: a retried task replaces it
         target = Path(stats_folder) / f"group-{int(frame[_GROUP][0]):06d}.parquet"
-        partial = target.with_name(f".{target.name}.{os.getpid()}")
+        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
         pl.DataFrame(stats).write_parquet(partial)
         os.replace(partial, target)
         return to_spark(pl.concat(found) if found else pl.DataFrame(schema=_PAIRS))
@@ -209,11 +212,7 @@ def _needed(records: pl.DataFrame, rules: Sequence[BlockingRule]) -> pl.DataFram
     The ties (:data:`~pipelines.resolve.blocking.TIES`) travel as one rank, ``_t``, in the
     order the local engine sorts them (nulls last).
     """
-    names = {"rid"}
-    for rule in rules:
-        spread = () if rule.spread is None else (rule.spread,)
-        for e in (*rule.keys, *rule.order, *spread):
-            names.update(e.meta.root_names())
+    names = {"rid", *rule_columns(rules)} - set(TIES)
     lf = as_blocking_input(records, rules)
     tied = (
         lf.select("rid", *TIES)
@@ -230,17 +229,38 @@ def _needed(records: pl.DataFrame, rules: Sequence[BlockingRule]) -> pl.DataFram
     return needed.join(tied, on="rid", how="left", maintain_order="left").collect()
 
 
+def _order_types(records: pl.DataFrame, rules: Sequence[BlockingRule]) -> list[list[pl.DataType]]:
+    """Return each rule's order types; they travel as text, which keeps text's and integers' order.
+
+    Raises ValueError for a rule ordering by another type (a date, a category).
+    """
+    lazy = records.lazy()
+    out = []
+    for rule in rules:
+        types = [lazy.select(o).collect_schema().dtypes()[0] for o in rule.order]
+        for dtype in types:
+            if dtype != pl.String and not dtype.is_integer():
+                raise ValueError(
+                    f"blocking rule {rule.name!r} orders by a {dtype} value: the Spark engine "
+                    "ships order values as text, which keeps the order of text and integers only"
+                )
+        out.append(types)
+    return out
+
+
 def spark_candidates(
     spark: Any,
     progress: Progress,
     records: pl.DataFrame,
     folder: Path,
     cfg: ResolveConfig,
+    report: Callable[[int, int], None] | None = None,
 ) -> PairStore:
     """Return the candidate pairs of ``records`` under ``cfg``, made on Spark (module doc).
 
     The same :class:`PairStore` (partitions, pairs, statistics) as
-    :func:`~pipelines.resolve.pairs_store.run_candidates` gives.
+    :func:`~pipelines.resolve.pairs_store.run_candidates` gives. ``report(done, total)``
+    follows the driver's merge of the partitions.
     """
     rules = DEFAULT_RULES
     folder.mkdir(parents=True, exist_ok=True)
@@ -254,9 +274,8 @@ def spark_candidates(
     size = max(1, min(RECORDS_PER_FILE, math.ceil(needed.height / (TASKS_PER_CORE * cores))))
     for i, offset in enumerate(range(0, max(needed.height, 1), size)):
         needed.slice(offset, size).cast(schema).write_parquet(inbox / f"{i:05d}.parquet")
-    lazy = needed.lazy()
-    orders = [[lazy.select(o).collect_schema().dtypes()[0] for o in r.order] for r in rules]
-    del needed, lazy
+    orders = _order_types(needed, rules)
+    del needed
     stats_folder = folder / "block-stats"
     stats_folder.mkdir(exist_ok=True)
     spark_out = folder / "spark-pairs"
@@ -269,9 +288,11 @@ def spark_candidates(
         _keys_task(schema, groups, n_orders), spark_ddl(_keyed_schema(n_orders))
     )
     task = _pairs_task(orders, partitions, cfg.max_block, cfg.window, str(stats_folder.resolve()))
-    # each group's pairs written by the store partition they belong to; a pair several rules
-    # found is made one when the driver merges a partition (as the local engine does)
-    pairs = keyed.groupBy(_GROUP).applyInArrow(task, spark_ddl(_PAIRS))
+    # the pairs written by the store partition they belong to, a file each; a pair several
+    # rules found is made one when the driver merges a partition (as the local engine does)
+    pairs = (
+        keyed.groupBy(_GROUP).applyInArrow(task, spark_ddl(_PAIRS)).repartition(partitions, _PART)
+    )
     with tracked(spark, progress, "blocking (Spark)"), reraised("blocking"):
         pairs.write.partitionBy(_PART).parquet(str(spark_out))
     raw = folder / "raw"
@@ -283,4 +304,9 @@ def spark_candidates(
     stats = _rule_stats(rules, stats_folder)
     for path in (spark_out, stats_folder, inbox):
         shutil.rmtree(path)
-    return merged_partitions(raw, folder, partitions, stats)
+
+    def merged(p: int) -> None:
+        if report is not None:
+            report(p, partitions)
+
+    return merged_partitions(raw, folder, partitions, stats, merged)

@@ -70,7 +70,7 @@ def reads_records(groups: int, n_records: int, n_pairs: int) -> bool:
     return groups * n_records <= READS_PER_PAIR * max(n_pairs, 1)
 
 
-def _named(folder: str, pairs: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+def _records_named(folder: str, pairs: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     """Return the records the ``pairs`` name, read from the run's records files (by ``rid``)."""
     ends = pl.concat([pairs["rid_l"], pairs["rid_r"]]).unique().cast(pl.Int64)
     return (
@@ -82,11 +82,13 @@ def _named(folder: str, pairs: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     )
 
 
-GroupFn = Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
+_GroupFn = Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
 """Work on one group: its pairs (or compared pairs) and the records they name."""
 
 
-def _task(fn: GroupFn, frame: pl.Schema, schema: pl.Schema, folder: str | None) -> Any:
+def _task(
+    fn: _GroupFn, group_schema: pl.Schema, records_schema: pl.Schema, folder: str | None
+) -> Any:
     """Return the ``applyInArrow`` function running ``fn`` on a group and its records.
 
     ``folder``: the records are read there (the group's pairs alone were shuffled); None:
@@ -95,13 +97,14 @@ def _task(fn: GroupFn, frame: pl.Schema, schema: pl.Schema, folder: str | None) 
     if folder is not None:
 
         def read(group: Any) -> Any:
-            pairs = from_spark(group, frame)
-            return to_spark(fn(pairs, _named(folder, pairs, schema)))
+            pairs = from_spark(group, group_schema)
+            return to_spark(fn(pairs, _records_named(folder, pairs, records_schema)))
 
         return read
 
     def cogrouped(group: Any, records: Any) -> Any:
-        return to_spark(fn(from_spark(group, frame), from_spark(records, schema).sort("rid")))
+        records = from_spark(records, records_schema).sort("rid")
+        return to_spark(fn(from_spark(group, group_schema), records))
 
     return cogrouped
 
@@ -111,7 +114,7 @@ def _compare(pairs: pl.DataFrame, rec: pl.DataFrame) -> pl.DataFrame:
     return comparisons(rec, pairs.sort("rid_l", "rid_r"), name_index(rec))
 
 
-def _scorer(params: FSParams) -> GroupFn:
+def _scorer(params: FSParams) -> _GroupFn:
     """Return the function scoring one group of compared pairs (no reasons), levels kept."""
 
     def run(cmp: pl.DataFrame, rec: pl.DataFrame) -> pl.DataFrame:
@@ -139,16 +142,14 @@ class SparkParts:
         self.progress = progress
         self._compared: Any = None
         self._records: Path | None = None
-        self._named: Any = None  # the records each group names, when Spark ships them
+        self._shipped: Any = None  # the records each group names, when Spark ships them
         self._schema = pl.Schema()
 
     def candidates(
         self, records: pl.DataFrame, folder: Path, cfg: ResolveConfig, report: Report
     ) -> PairStore:
         """Make the candidate pairs on Spark (:mod:`pipelines.spark.blocking`)."""
-        store = spark_candidates(self.spark, self.progress, records, folder, cfg)
-        report(1, 1)
-        return store
+        return spark_candidates(self.spark, self.progress, records, folder, cfg, report)
 
     def _groups(self, store: PairStore) -> int:
         cores = int(self.spark.sparkContext.defaultParallelism)
@@ -177,12 +178,8 @@ class SparkParts:
             part.cast(spark_safe(needed.schema)).write_parquet(path / f"{i:05d}.parquet")
         self._records = path
         if not reads_records(groups, needed.height, store.n_pairs):
-            self._named = self._shipped(store, groups)
-        pairs = (
-            self.spark.read.parquet(*(str(store.path(p)) for p in range(store.partitions)))
-            .select("rid_l", "rid_r")
-            .withColumn(_GROUP, F.pmod(F.col("rid_l"), F.lit(groups)))
-        )
+            self._shipped = self._shipped_records(store, groups)
+        pairs = self._pairs(store, groups)
         compared = (
             self._applied(pairs, _compare, _PAIRS, spark_safe(_COMPARED))
             .withColumn(_GROUP, F.pmod(F.col("rid_l"), F.lit(groups)))
@@ -197,17 +194,24 @@ class SparkParts:
         patterns = from_spark(counts, pl.Schema({**_LEVELS, "n": pl.Int64()}))
         return level_patterns(patterns.rename({"n": PATTERN_COUNT}))
 
-    def _shipped(self, store: PairStore, groups: int) -> Any:
+    def _pairs(self, store: PairStore, groups: int) -> Any:
+        """Return the candidate pairs of ``store`` as a Spark frame, with their group."""
+        from pyspark.sql import functions as F
+
+        files = (str(store.path(p)) for p in range(store.partitions))
+        return (
+            self.spark.read.parquet(*files)
+            .select("rid_l", "rid_r")
+            .withColumn(_GROUP, F.pmod(F.col("rid_l"), F.lit(groups)))
+        )
+
+    def _shipped_records(self, store: PairStore, groups: int) -> Any:
         """Return each group's records as Spark ships them (``grp`` and the record), on disk."""
         from pyspark import StorageLevel
         from pyspark.sql import functions as F
 
         assert self._records is not None
-        pairs = (
-            self.spark.read.parquet(*(str(store.path(p)) for p in range(store.partitions)))
-            .select("rid_l", "rid_r")
-            .withColumn(_GROUP, F.pmod(F.col("rid_l"), F.lit(groups)))
-        )
+        pairs = self._pairs(store, groups)
         ends = (
             pairs.select(_GROUP, F.col("rid_l").alias("rid"))
             .union(pairs.select(_GROUP, F.col("rid_r").alias("rid")))
@@ -216,14 +220,14 @@ class SparkParts:
         named = ends.join(self.spark.read.parquet(str(self._records)), on="rid")
         return named.persist(StorageLevel.DISK_ONLY)
 
-    def _applied(self, frame: Any, fn: GroupFn, schema: pl.Schema, out: pl.Schema) -> Any:
+    def _applied(self, frame: Any, fn: _GroupFn, schema: pl.Schema, out: pl.Schema) -> Any:
         """Return ``fn`` applied to each group of ``frame`` with the records it names."""
-        if self._named is None:  # each worker reads its group's records from the files
+        if self._shipped is None:  # each worker reads its group's records from the files
             assert self._records is not None
             task = _task(fn, schema, self._schema, str(self._records.resolve()))
             return frame.groupBy(_GROUP).applyInArrow(task, spark_ddl(out))
         task = _task(fn, schema, self._schema, None)
-        grouped = frame.groupBy(_GROUP).cogroup(self._named.groupBy(_GROUP))
+        grouped = frame.groupBy(_GROUP).cogroup(self._shipped.groupBy(_GROUP))
         return grouped.applyInArrow(task, spark_ddl(out))
 
     def scored(
@@ -244,10 +248,10 @@ class SparkParts:
         with tracked(self.spark, self.progress, "score (Spark)"), reraised("score"):
             scored.write.parquet(str(target))
         self._compared.unpersist()
-        if self._named is not None:
-            self._named.unpersist()
+        if self._shipped is not None:
+            self._shipped.unpersist()
         shutil.rmtree(self._records)
-        self._compared = self._records = self._named = None
+        self._compared = self._records = self._shipped = None
         report(1, 1)
         files = sorted(target.glob("*.parquet"))
         scan = pl.scan_parquet(files).cast(_SCORED, strict=True)

@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from typing import Any
 from pipelines.budget import driver_memory_gb
 from pipelines.errors import EngineError
 
-__all__ = ["DEFAULT_MASTER", "spark_session"]
+__all__ = ["DEFAULT_MASTER", "require_pyspark", "spark_session"]
 
 DEFAULT_MASTER = "local[*]"
 """The master when ``--engine spark`` is given none: every core of this machine."""
@@ -36,6 +37,17 @@ appender.console.layout.pattern = spark %p %c{1}: %m%n
 _INSTALL = "install it with `make setup-spark` (uv sync --group spark)"
 
 
+def require_pyspark() -> None:
+    """Raise :class:`~pipelines.errors.EngineError` unless PySpark and pyarrow are installed."""
+    for module, name in (("pyspark.sql", "PySpark"), ("pyarrow", "pyarrow")):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise EngineError(
+                f"--engine spark needs {name}, which is not installed: {_INSTALL}"
+            ) from None
+
+
 @contextmanager
 def spark_session(master: str, memory_gb: float, scratch: Path) -> Iterator[Any]:
     """Yield a Spark session on ``master`` (empty: :data:`DEFAULT_MASTER`), stopped after.
@@ -50,18 +62,9 @@ def spark_session(master: str, memory_gb: float, scratch: Path) -> Iterator[Any]
     :class:`~pipelines.errors.EngineError` when PySpark is not installed or the JVM does
     not start.
     """
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        raise EngineError(
-            f"--engine spark needs PySpark, which is not installed: {_INSTALL}"
-        ) from None
-    try:
-        import pyarrow  # noqa: F401  (Spark's Arrow UDFs need it)
-    except ImportError:
-        raise EngineError(
-            f"--engine spark needs pyarrow, which is not installed: {_INSTALL}"
-        ) from None
+    require_pyspark()
+    from pyspark.sql import SparkSession
+
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     local = (scratch / "spark").resolve()
