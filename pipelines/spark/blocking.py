@@ -43,6 +43,7 @@ from pipelines.resolve.blocking import (
 from pipelines.resolve.pairs_store import PairStore, candidate_partitions, merged_partitions
 from pipelines.spark.arrow import from_spark, spark_ddl, spark_safe, to_spark
 from pipelines.spark.failures import reraised
+from pipelines.spark.files import read_file_per_task, write_slices
 from pipelines.spark.progress import tracked
 
 __all__ = ["KEYED_ROWS_PER_GROUP", "spark_candidates"]
@@ -60,15 +61,19 @@ _PART: Final = "_p"
 _PAIRS: Final = pl.Schema(
     {"rid_l": pl.Int64(), "rid_r": pl.Int64(), "rules": pl.Int64(), _PART: pl.Int32()}
 )
-_STAT_SUMS: Final = (
+_STATS: Final = (
     "blocks",
     "records",
+    "largest_block",
     "capped_blocks",
     "capped_records",
     "pairs_full",
     "pairs",
     "pairs_dropped",
 )
+"""A rule's statistics from :func:`pairs_of_blocks`, in its order (after ``bit``, ``rule``)."""
+_STAT_SUMS: Final = tuple(k for k in _STATS if k != "largest_block")
+"""The statistics that add up over groups (``largest_block`` is their largest)."""
 
 
 def _worker_rules() -> Sequence[BlockingRule]:
@@ -159,7 +164,7 @@ def _pairs_task(
             found.append(
                 pairs.with_columns((pl.col("rid_l") % partitions).alias(_PART)).cast(_PAIRS)
             )
-            stats.append({k: rule_stats[k] for k in ("bit", "largest_block", *_STAT_SUMS)})
+            stats.append({k: rule_stats[k] for k in ("bit", *_STATS)})
         # written whole or not at all, named by the group: a retried task replaces it
         target = Path(stats_folder) / f"group-{int(frame[_GROUP][0]):06d}.parquet"
         partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
@@ -188,19 +193,7 @@ def _rule_stats(rules: Sequence[BlockingRule], folder: Path) -> list[dict[str, A
             {
                 "bit": bit,
                 "rule": rule.name,
-                **{
-                    k: int(got.get(k) or 0)
-                    for k in (
-                        "blocks",
-                        "records",
-                        "largest_block",
-                        "capped_blocks",
-                        "capped_records",
-                        "pairs_full",
-                        "pairs",
-                        "pairs_dropped",
-                    )
-                },
+                **{k: int(got.get(k) or 0) for k in _STATS},
             }
         )
     return out
@@ -270,10 +263,8 @@ def spark_candidates(
     needed = _needed(records, rules)
     schema = spark_safe(needed.schema)
     inbox = folder / "records"
-    inbox.mkdir(exist_ok=True)
     size = max(1, min(RECORDS_PER_FILE, math.ceil(needed.height / (TASKS_PER_CORE * cores))))
-    for i, offset in enumerate(range(0, max(needed.height, 1), size)):
-        needed.slice(offset, size).cast(schema).write_parquet(inbox / f"{i:05d}.parquet")
+    write_slices(needed, inbox, size)
     orders = _order_types(needed, rules)
     del needed
     stats_folder = folder / "block-stats"
@@ -281,10 +272,7 @@ def spark_candidates(
     spark_out = folder / "spark-pairs"
     n_orders = max((len(o) for o in orders), default=0)
     spark.conf.set("spark.sql.shuffle.partitions", str(groups))
-    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(size))
-    spark.conf.set("spark.sql.files.maxPartitionBytes", str(1 << 30))  # a file, a task
-    spark.conf.set("spark.sql.files.openCostInBytes", str(1 << 30))
-    keyed = spark.read.parquet(str(inbox)).mapInArrow(
+    keyed = read_file_per_task(spark, inbox, size).mapInArrow(
         _keys_task(schema, groups, n_orders), spark_ddl(_keyed_schema(n_orders))
     )
     task = _pairs_task(orders, partitions, cfg.max_block, cfg.window, str(stats_folder.resolve()))

@@ -32,6 +32,7 @@ from pipelines.resolve.scoring import PATTERN_COUNT, FSParams, level_patterns, s
 from pipelines.spark.arrow import from_spark, spark_ddl, spark_safe, to_spark
 from pipelines.spark.blocking import spark_candidates
 from pipelines.spark.failures import reraised
+from pipelines.spark.files import write_slices
 from pipelines.spark.progress import tracked
 
 __all__ = ["READS_PER_PAIR", "SparkParts", "reads_records"]
@@ -171,11 +172,7 @@ class SparkParts:
         needed = records.select(c for c in records.columns if c in wanted)
         self._schema = needed.schema
         path = folder / "records"
-        path.mkdir(exist_ok=True)
-        size = -(-needed.height // groups) or 1
-        for i, offset in enumerate(range(0, max(needed.height, 1), size)):
-            part = needed.slice(offset, size)
-            part.cast(spark_safe(needed.schema)).write_parquet(path / f"{i:05d}.parquet")
+        write_slices(needed, path, -(-needed.height // groups))
         self._records = path
         if not reads_records(groups, needed.height, store.n_pairs):
             self._shipped = self._shipped_records(store, groups)

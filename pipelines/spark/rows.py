@@ -27,6 +27,7 @@ from pipelines.progress import Progress
 from pipelines.sources import LocalRows, RowJob, RowsDone, row_batch, write_batch
 from pipelines.spark.arrow import from_spark, spark_ddl, spark_safe, to_spark
 from pipelines.spark.failures import reraised
+from pipelines.spark.files import read_file_per_task, write_slices
 from pipelines.spark.progress import tracked
 
 __all__ = ["SparkRows", "consecutive_runs"]
@@ -119,17 +120,8 @@ class SparkRows:
         tasks = max(TASKS_PER_CORE * cores, math.ceil(kept.height / max(batch_rows, 1)))
         size = math.ceil(kept.height / tasks)
         inbox = folder / "ingested"
-        inbox.mkdir(exist_ok=True)
-        numbered = kept.cast(spark_safe(kept.schema)).with_row_index(_SEQ)
-        numbered = numbered.with_columns(pl.col(_SEQ).cast(pl.Int64))
-        for i, offset in enumerate(range(0, kept.height, size)):
-            numbered.slice(offset, size).write_parquet(inbox / f"rows-{i:05d}.parquet")
-        del numbered
-        conf = self.spark.conf
-        conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(size))
-        conf.set("spark.sql.files.maxPartitionBytes", str(1 << 30))  # a file, a task
-        conf.set("spark.sql.files.openCostInBytes", str(1 << 30))
-        frame = self.spark.read.parquet(str(inbox))
+        write_slices(kept.with_row_index(_SEQ), inbox, size, prefix="rows-")
+        frame = read_file_per_task(self.spark, inbox, size)
         task = _batch_task(job, str(folder.resolve()), spark_safe(kept.schema))
         start = time.perf_counter()
         with progress.step(f"standardise and validate {job.source} (Spark)") as detail:
