@@ -166,6 +166,9 @@ class ResolveConfig:
     split_below: float = 0.0
     """A person is split when two of its records, weighed on their own, have evidence below
     this many bits (log2 Bayes factor; 0: two persons more likely than one)."""
+    max_component: int = 2000
+    """Persons of up to this many records have every pair of their records weighed when
+    checked for a split; a larger one (a chain of common names) only its scored pairs."""
     max_block: int = 16
     """Blocks with more records are sorted and paired within a sliding window, so common
     names and dates cannot explode the candidate pairs."""
@@ -573,6 +576,8 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
         raise ConfigError("[resolve] reuse_u_within must be a share between 0 and 1")
     if cfg.resolve.max_block < 2 or cfg.resolve.window < 1:
         raise ConfigError("[resolve] max_block must be at least 2 and window at least 1")
+    if cfg.resolve.max_component < 2:
+        raise ConfigError("[resolve] max_component must be at least 2")
     if cfg.clean.lang not in ("vi", "en"):
         raise ConfigError(f"[clean] lang must be 'vi' or 'en', got {cfg.clean.lang!r}")
     if cfg.run.engine not in ENGINES:

@@ -26,16 +26,23 @@ from pipelines.errors import MemoryBudgetError
 from pipelines.generate import run_generate
 from pipelines.generate.delivery import run_next_delivery
 from pipelines.progress import silent
+from pipelines.resolve.cluster import connected_components
 from pipelines.resolve.pairs_store import run_candidates
+from pipelines.resolve.parts import LocalParts
 from pipelines.resolve.records import records_frame
-from pipelines.resolve.scoring import with_tf_columns
+from pipelines.resolve.scoring import fit, with_tf_columns
+from pipelines.resolve.week import Constraints
 from pipelines.run import run_clean
 from pipelines.spark import parts as spark_parts
+from pipelines.spark.arrow import to_spark
 from pipelines.spark.blocking import spark_candidates
+from pipelines.spark.components import spark_components
+from pipelines.spark.parts import SparkParts
 from pipelines.spark.session import spark_session
 
 pytestmark = pytest.mark.slow
 
+_PAIRS = {"rid_l": pl.UInt32, "rid_r": pl.UInt32}
 AS_OF = dt.date(2026, 11, 22)
 NEXT = dt.date(2026, 11, 29)
 MAY_BE_EMPTY = ("quarantine.parquet", "findings_suppressed.parquet", "person_events.parquet")
@@ -190,6 +197,86 @@ def test_spark_blocking_gives_the_local_candidates_in_capped_blocks(tmp_path: Pa
     assert sorted(q.name for q in (tmp_path / "spark").iterdir()) == sorted(
         q.name for q in (tmp_path / "local").iterdir()
     )  # nothing of Spark's left beside the partitions
+
+
+def test_spark_components_are_the_local_components_on_long_chains(tmp_path: Path) -> None:
+    """A chain of 3,000 records in shuffled order (pointer jumping) and a random sparse graph."""
+    rng = np.random.default_rng(41)
+    chain = rng.permutation(3_000)
+    loose = rng.integers(3_000, 6_000, size=(2_500, 2))
+    pairs = np.vstack([np.column_stack([chain[:-1], chain[1:]]), loose])
+    edges = pl.DataFrame({"rid_l": pairs[:, 0], "rid_r": pairs[:, 1]}, schema=_PAIRS)
+    expected = pl.DataFrame({"rid": pl.int_range(6_000, dtype=pl.UInt32, eager=True)}).with_columns(
+        connected_components(edges, 6_000)
+    )
+    with spark_session("local[2]", 4.0, tmp_path / "scratch") as spark:
+        spark.conf.set("spark.sql.shuffle.partitions", "4")
+        theirs = spark_components(
+            spark, spark.createDataFrame(to_spark(edges)), tmp_path / "cc", silent()
+        )
+        got = pl.from_arrow(theirs.toArrow())
+    assert isinstance(got, pl.DataFrame)
+    got = got.cast(pl.UInt32).sort("rid")
+    ends = pl.concat([edges["rid_l"], edges["rid_r"]]).unique()
+    assert_frame_equal(got, expected.filter(pl.col("rid").is_in(ends.implode())), check_exact=True)
+    assert expected["cluster"].value_counts()["count"].max() == 3_000
+
+
+def _resolved_clusters(
+    parts: Any, records: pl.DataFrame, cfg: ResolveConfig, work: Path, decisions: Constraints
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Block, compare, fit, score and cluster with ``parts``; return the clusters and scores."""
+    work.mkdir()
+    store = parts.candidates(records, work / "pairs", cfg, lambda done, total: None)
+    patterns = parts.compared(records, store, work, lambda done, total: None)
+    params = fit(records, patterns, n_u_pairs=50_000, seed=1, iterations=50)
+    scored, _ = parts.scored(records, params, store, work, lambda d, t: None, cfg.review_band)
+    clustered = parts.clustered(records, scored, params, cfg, decisions, work)
+    return clustered, scored.collect().sort("rid_l", "rid_r")
+
+
+def test_spark_clustering_splits_as_the_local_engine_with_decisions(tmp_path: Path) -> None:
+    """Components on Spark and conflicting ones split per group, with stewards' decisions.
+
+    A low threshold chains the crowded names into big components; ``max_component=4`` makes
+    the biggest be judged on their scored pairs only (the other way a component is weighed).
+    """
+    frames = {
+        "residents": _crowded_residents(1_500, seed=31),
+        "insurance": _crowded_residents(700, seed=32),
+    }
+    records = with_tf_columns(records_frame(frames).collect())
+    cfg = ResolveConfig(match_threshold=0.3, split_below=2.0, max_component=4)
+    none = pl.DataFrame(schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32})
+    first, scores = _resolved_clusters(
+        LocalParts(), records, cfg, tmp_path / "first", Constraints(none, none, none)
+    )
+    # decisions: keep apart two records of a person, join records of two persons
+    sizes = first.group_by("cluster").len().filter(pl.col("len") >= 2).sort("cluster")
+    pairs = (
+        first.join(sizes.head(20), on="cluster")
+        .group_by("cluster")
+        .agg(pl.col("rid").min().alias("rid_l"), pl.col("rid").max().alias("rid_r"))
+    )
+    cannot = pairs.select("rid_l", "rid_r").head(10)
+    firsts = pairs["rid_l"]
+    must = pl.DataFrame({"rid_l": firsts[10:15], "rid_r": firsts[15:20]})
+    decisions = Constraints(must.cast(pl.UInt32), cannot.cast(pl.UInt32), none)
+    local, _ = _resolved_clusters(LocalParts(), records, cfg, tmp_path / "local", decisions)
+    with spark_session("local[2]", 4.0, tmp_path / "scratch") as spark:
+        theirs, their_scores = _resolved_clusters(
+            SparkParts(spark, silent()), records, cfg, tmp_path / "spark", decisions
+        )
+    assert_frame_equal(their_scores, scores, check_exact=True)
+    assert_frame_equal(theirs, local, check_exact=True)
+    # what was tested: components were split, some too big to weigh every pair, decisions held
+    edges = scores.filter(pl.col("match_probability") >= cfg.match_threshold)
+    plain = connected_components(edges, records.height)
+    assert local["cluster"].n_unique() > plain.n_unique()
+    assert plain.value_counts()["count"].max() > cfg.max_component
+    label = dict(zip(local["rid"].to_list(), local["cluster"].to_list(), strict=True))
+    assert all(label[a] != label[b] for a, b in cannot.iter_rows())
+    assert all(label[a] == label[b] for a, b in must.iter_rows())
 
 
 def test_spark_shipping_each_groups_records_gives_the_local_outputs(

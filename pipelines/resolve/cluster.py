@@ -45,7 +45,16 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-__all__ = ["DEFAULT_MAX_COMPONENT", "Weigh", "clusters", "connected_components", "person_ids"]
+__all__ = [
+    "DEFAULT_MAX_COMPONENT",
+    "Weigh",
+    "clusters",
+    "connected_components",
+    "pair_frame",
+    "person_ids",
+    "split_conflicting",
+    "with_must_links",
+]
 
 DEFAULT_MAX_COMPONENT = 2000
 """Components up to this size have every pair of records weighed (2M pairs at most)."""
@@ -212,7 +221,7 @@ def _split(
     return out.select("rid", pl.col("rid").min().over("root").alias("cluster"))
 
 
-def _pair_frame(pairs: pl.DataFrame | None) -> pl.DataFrame:
+def pair_frame(pairs: pl.DataFrame | None) -> pl.DataFrame:
     """``rid_l < rid_r`` (UInt32), distinct, no self pairs: a decisions frame made canonical."""
     schema = {"rid_l": pl.UInt32, "rid_r": pl.UInt32}
     if pairs is None or pairs.height == 0:
@@ -276,26 +285,17 @@ def clusters(
     """
     n = records.height
     scores = scores.lazy()
-    edges = (
+    must, cannot = pair_frame(must_link), pair_frame(cannot_link)
+    edges = with_must_links(
         scores.filter(pl.col("match_probability") >= threshold)
         .select(
             pl.col("rid_l").cast(pl.UInt32),
             pl.col("rid_r").cast(pl.UInt32),
             pl.col("match_probability").cast(pl.Float64),
         )
-        .collect()
+        .collect(),
+        must,
     )
-    # week: stewards' decisions (must_link: edges at probability 1; cannot_link: contradictions)
-    must, cannot = _pair_frame(must_link), _pair_frame(cannot_link)
-    if must.height:
-        edges = pl.concat(
-            [
-                edges.with_columns(pl.lit(False).alias("must")),
-                must.with_columns(
-                    pl.lit(1.0).alias("match_probability"), pl.lit(True).alias("must")
-                ),
-            ]
-        )
     labels = connected_components(edges, n)
     base = pl.DataFrame({"rid": pl.int_range(n, dtype=pl.UInt32, eager=True), "cluster": labels})
     if (weigh is None and cannot.height == 0) or edges.height == 0:
@@ -303,13 +303,78 @@ def clusters(
     rid = records["rid"].cast(pl.UInt32)
     if rid.len() and (rid.min() != 0 or rid.max() != n - 1 or rid.n_unique() != n):
         raise ValueError("records.rid must be 0..n-1 (CONTRACT.md)")
+    return split_conflicting(
+        records,
+        base,
+        edges,
+        scores,
+        weigh=weigh,
+        split_below=split_below,
+        max_component=max_component,
+        must=must,
+        cannot=cannot,
+    ).sort("rid")
+
+
+def with_must_links(edges: pl.DataFrame, must: pl.DataFrame) -> pl.DataFrame:
+    """Return ``edges`` (``rid_l, rid_r, match_probability``) with the must-links added.
+
+    A must-link is an edge at probability 1 marked ``must`` (visited first when splitting);
+    without must-links the edges are returned as they are.
+    """
+    if must.height == 0:
+        return edges
+    return pl.concat(
+        [
+            edges.with_columns(pl.lit(False).alias("must")),
+            must.with_columns(pl.lit(1.0).alias("match_probability"), pl.lit(True).alias("must")),
+        ]
+    )
+
+
+def _components_of(pairs: pl.DataFrame, rids: pl.Series) -> pl.DataFrame:
+    """Return ``rid, cluster`` of ``rids``: the components of ``pairs`` among them (any rids).
+
+    Like :func:`connected_components` (label = smallest rid), for rids that are not ``0..n-1``.
+    """
+    nodes = rids.cast(pl.UInt32).unique().sort()
+    dense_ids = pl.int_range(nodes.len(), dtype=pl.UInt32, eager=True)
+    index = pl.DataFrame({"rid": nodes, "i": dense_ids})
+    dense = pairs.join(index.rename({"rid": "rid_l"}), on="rid_l").join(
+        index.rename({"rid": "rid_r", "i": "i_r"}), on="rid_r"
+    )
+    labels = connected_components(dense.select(rid_l="i", rid_r="i_r"), nodes.len())
+    return pl.DataFrame({"rid": nodes, "cluster": nodes.gather(labels)})
+
+
+def split_conflicting(
+    records: pl.DataFrame,
+    base: pl.DataFrame,
+    edges: pl.DataFrame,
+    scores: pl.LazyFrame,
+    *,
+    weigh: Weigh | None,
+    split_below: float,
+    max_component: int,
+    must: pl.DataFrame,
+    cannot: pl.DataFrame,
+) -> pl.DataFrame:
+    """Return ``base`` (``rid, cluster``) with its conflicting components split.
+
+    ``base`` holds whole components (any set of them: every record, or the components of one
+    Spark group); ``records`` at least their records (``rid`` and what ``weigh`` and the
+    tie-breaks read); ``edges`` their edges with must-links (:func:`with_must_links`);
+    ``scores`` the scored pairs read for components above ``max_component``; ``must`` and
+    ``cannot`` the canonical decisions (:func:`pair_frame`). Components are independent, so
+    splitting them together or apart gives the same labels (:func:`clusters`).
+    """
     if weigh is not None:
         pairs = _component_pairs(base, scores, max_component)
         against = pairs.filter(pl.Series(weigh(pairs) < split_below)) if pairs.height else pairs
     else:
         against = must.clear()
     if must.height and against.height:  # records a steward joined never contradict
-        joined = pl.DataFrame({"rid": base["rid"], "cluster": connected_components(must, n)})
+        joined = _components_of(must, base["rid"])
         against = against.join(_within(against, joined), on=["rid_l", "rid_r"], how="anti")
     if cannot.height:
         against = pl.concat([against, _within(cannot, base)]).unique()
@@ -319,10 +384,8 @@ def clusters(
     members = base.join(bad, on="cluster", how="semi").select("rid")
     sub_edges = edges.join(members, left_on="rid_l", right_on="rid", how="semi")
     split = _split(records, members, sub_edges, against)
-    return (
-        base.join(split, on="rid", how="left", suffix="_split")
-        .select("rid", pl.coalesce("cluster_split", "cluster").alias("cluster"))
-        .sort("rid")
+    return base.join(split, on="rid", how="left", suffix="_split").select(
+        "rid", pl.coalesce("cluster_split", "cluster").alias("cluster")
     )
 
 

@@ -26,17 +26,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
+import numpy as np
 import polars as pl
 
 from pipelines.config import ResolveConfig
-from pipelines.resolve.compare import comparisons, name_index
+from pipelines.resolve.cluster import Weigh, clusters
+from pipelines.resolve.compare import NameIndex, comparisons, name_index
 from pipelines.resolve.golden import golden_records
 from pipelines.resolve.pairs_store import PairStore, run_candidates
 from pipelines.resolve.scoring import FSParams, level_patterns, score
 
-__all__ = ["SCORED_SCHEMA", "LocalParts", "PartEngine", "Report", "doubtful_rows", "in_review_band"]
+if TYPE_CHECKING:
+    from pipelines.resolve.week import Constraints
+
+__all__ = [
+    "SCORED_SCHEMA",
+    "LocalParts",
+    "PartEngine",
+    "Report",
+    "doubtful_rows",
+    "in_review_band",
+    "weigher",
+]
 
 Report = Callable[[int, int], None]
 """``report(done, total)``: progress of a partitioned step."""
@@ -50,6 +63,9 @@ SCORED_SCHEMA: Final = pl.Schema(
     }
 )
 """The scored pairs every engine hands back (no reasons: only best links get one)."""
+
+WEIGH_CHUNK: Final = 1_000_000
+"""Record pairs weighed at a time when clustering checks a component's members."""
 
 
 class PartEngine(Protocol):
@@ -87,9 +103,46 @@ class PartEngine(Protocol):
         """
         ...
 
+    def clustered(
+        self,
+        records: pl.DataFrame,
+        scored: pl.LazyFrame,
+        params: FSParams | None,
+        cfg: ResolveConfig,
+        constraints: Constraints,
+        folder: Path,
+    ) -> pl.DataFrame:
+        """Return ``rid, cluster`` of every record (:func:`~pipelines.resolve.cluster.clusters`).
+
+        ``params``: the model weighing the pairs inside components (None: no splitting by
+        evidence); ``constraints``: the stewards' must-links and cannot-links.
+        """
+        ...
+
     def golden(self, assigned: pl.LazyFrame, folder: Path) -> pl.DataFrame:
         """Return the golden records of ``assigned`` (records with their ``person_id``)."""
         ...
+
+
+def weigher(records: pl.DataFrame, params: FSParams) -> Weigh:
+    """Return the evidence in bits (no prior) of any pairs of ``records``, by the fitted model.
+
+    The pairs (``rid_l, rid_r``) are compared and scored as the candidates were, a million at
+    a time; ``records`` needs only hold the records they name.
+    """
+    built: list[NameIndex] = []  # the name index, built on the first call only (splits are rare)
+
+    def weigh(pairs: pl.DataFrame) -> np.ndarray:
+        if not built:
+            built.append(name_index(records))
+        out = np.empty(pairs.height, dtype=np.float64)
+        for start in range(0, pairs.height, WEIGH_CHUNK):
+            chunk = pairs.slice(start, WEIGH_CHUNK)
+            weights = score(comparisons(records, chunk, built[0]), params, records, reasons=False)
+            out[start : start + chunk.height] = weights["match_weight"].to_numpy()
+        return out - params.prior_weight()
+
+    return weigh
 
 
 def in_review_band(band: tuple[float, float]) -> pl.Expr:
@@ -161,6 +214,27 @@ class LocalParts:
             files.append(target)
             report(p + 1, store.partitions)
         return pl.scan_parquet(files), pl.concat(doubtful)
+
+    def clustered(
+        self,
+        records: pl.DataFrame,
+        scored: pl.LazyFrame,
+        params: FSParams | None,
+        cfg: ResolveConfig,
+        constraints: Constraints,
+        folder: Path,
+    ) -> pl.DataFrame:
+        """Cluster every record at once, in this process (:func:`clusters`)."""
+        return clusters(
+            records,
+            scored,
+            cfg.match_threshold,
+            weigh=weigher(records, params) if params is not None else None,
+            split_below=cfg.split_below,
+            max_component=cfg.max_component,
+            must_link=constraints.must_link,
+            cannot_link=constraints.cannot_link,
+        )
 
     def golden(self, assigned: pl.LazyFrame, folder: Path) -> pl.DataFrame:
         """Golden records of every person at once (:func:`golden_records`)."""

@@ -26,18 +26,16 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import numpy as np
 import polars as pl
 
 from pipelines.config import ResolveConfig
 from pipelines.progress import Progress, eta_reporter, silent
-from pipelines.resolve.cluster import clusters
-from pipelines.resolve.compare import NameIndex, comparisons, name_index
+from pipelines.resolve.compare import comparisons, name_index
 from pipelines.resolve.golden import GOLDEN_INPUTS
 from pipelines.resolve.parts import SCORED_SCHEMA, LocalParts, PartEngine
 from pipelines.resolve.records import records_frame
@@ -46,7 +44,6 @@ from pipelines.resolve.scoring import (
     estimate_m,
     fit,
     match_reasons,
-    score,
     with_tf_columns,
 )
 from pipelines.resolve.stable_ids import StableIds, empty_events, stable_person_ids
@@ -59,9 +56,6 @@ from pipelines.resolve.week import (
 )
 
 __all__ = ["Resolution", "resolved"]
-
-WEIGH_CHUNK: Final = 1_000_000
-"""Record pairs weighed at a time when clustering checks a component's members."""
 
 REASON_CHUNK: Final = 500_000
 """Best links whose reason is worded at a time (their comparisons are redone)."""
@@ -159,23 +153,6 @@ def _record_scores(
         )
         .select("rid", "match_score", "match_reason")
     )
-
-
-def _weigher(records: pl.DataFrame, params: FSParams) -> Callable[[pl.DataFrame], np.ndarray]:
-    """Return the evidence in bits (no prior) of any record pairs, by the fitted model."""
-    built: list[NameIndex] = []  # the name index, built on the first call only (splits are rare)
-
-    def weigh(pairs: pl.DataFrame) -> np.ndarray:
-        if not built:
-            built.append(name_index(records))
-        out = np.empty(pairs.height, dtype=np.float64)
-        for start in range(0, pairs.height, WEIGH_CHUNK):
-            chunk = pairs.slice(start, WEIGH_CHUNK)
-            weights = score(comparisons(records, chunk, built[0]), params, records, reasons=False)
-            out[start : start + chunk.height] = weights["match_weight"].to_numpy()
-        return out - params.prior_weight()
-
-    return weigh
 
 
 @dataclass(frozen=True)
@@ -283,18 +260,9 @@ def _resolved(
                 records, params, store, work, eta_reporter(progress, "score"), cfg.review_band
             )
     with progress.step("resolve: cluster") as detail:
-        weigh = _weigher(records, params) if params is not None else None
         # week: the stewards' pair decisions as constraints (resolve/week.py)
         constraints = decision_constraints(before.decisions, records)
-        clustered = clusters(
-            records,
-            scored,
-            cfg.match_threshold,
-            weigh=weigh,
-            split_below=cfg.split_below,
-            must_link=constraints.must_link,
-            cannot_link=constraints.cannot_link,
-        )
+        clustered = parts.clustered(records, scored, params, cfg, constraints, work)
         # week: person ids carried from the previous delivery (resolve/stable_ids.py)
         assignment = clustered.join(records.select("rid", "source", "record_id"), on="rid")
         stable = stable_person_ids(
@@ -336,8 +304,8 @@ def _resolved(
         detail(f"{review.filter(pl.col('status') == 'open').height} pairs to review")
     n_records, n_matched = records.height, edges.height
     events, id_stats = stable.events, _id_stats(stable, before.links)
-    # golden records need the room (``weigh`` holds the records frame too)
-    del records, ids, edges, clustered, assignment, doubtful, weigh, stable
+    # golden records need the room
+    del records, ids, edges, clustered, assignment, doubtful, stable
     with progress.step("resolve: golden records") as detail:
         person = links.select("source", "record_id", "person_id").lazy()
         assigned = pl.concat(

@@ -19,7 +19,7 @@ import polars as pl
 
 from pipelines.spark.arrow import spark_safe
 
-__all__ = ["read_file_per_task", "write_slices"]
+__all__ = ["checkpointed", "read_file_per_task", "write_slices"]
 
 
 def write_slices(frame: pl.DataFrame, folder: Path, rows: int, prefix: str = "") -> int:
@@ -44,3 +44,12 @@ def read_file_per_task(spark: Any, folder: Path, rows: int) -> Any:
     conf.set("spark.sql.files.maxPartitionBytes", str(1 << 30))  # a file, a task
     conf.set("spark.sql.files.openCostInBytes", str(1 << 30))
     return spark.read.parquet(str(folder))
+
+
+def checkpointed(frame: Any, path: Path) -> Any:
+    """Write a Spark ``frame`` to ``path`` (Parquet) and return it read back: a plan of one read.
+
+    An iterative job (components) or a frame read twice is cut off from the plan that made it.
+    """
+    frame.write.parquet(str(path))
+    return frame.sparkSession.read.parquet(str(path))

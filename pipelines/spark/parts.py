@@ -18,7 +18,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import polars as pl
 
@@ -27,13 +27,17 @@ from pipelines.progress import Progress
 from pipelines.resolve.compare import FIELDS, NAME_KEYS, SIDE_COLUMNS, comparisons, name_index
 from pipelines.resolve.golden import golden_records
 from pipelines.resolve.pairs_store import PairStore
-from pipelines.resolve.parts import SCORED_SCHEMA, Report, in_review_band
+from pipelines.resolve.parts import SCORED_SCHEMA, LocalParts, Report, in_review_band
 from pipelines.resolve.scoring import PATTERN_COUNT, FSParams, level_patterns, score
 from pipelines.spark.arrow import from_spark, spark_ddl, spark_safe, to_spark
 from pipelines.spark.blocking import spark_candidates
+from pipelines.spark.clusters import ClusterInputs, spark_clusters
 from pipelines.spark.failures import reraised
 from pipelines.spark.files import write_slices
 from pipelines.spark.progress import tracked
+
+if TYPE_CHECKING:
+    from pipelines.resolve.week import Constraints
 
 __all__ = ["READS_PER_PAIR", "SparkParts", "reads_records"]
 
@@ -144,6 +148,7 @@ class SparkParts:
         self._compared: Any = None
         self._records: Path | None = None
         self._shipped: Any = None  # the records each group names, when Spark ships them
+        self._scored: Path | None = None  # Spark's scored pairs, read again by clustering
         self._schema = pl.Schema()
 
     def candidates(
@@ -169,6 +174,7 @@ class SparkParts:
         # what comparing and scoring read of a record: its fields and term frequencies
         tf = [c for c in records.columns if c.startswith("tf_")]
         wanted = {"rid", *NAME_KEYS, *SIDE_COLUMNS, *tf, *(c.removeprefix("tf_") for c in tf)}
+        wanted |= {"source", "record_id"}  # the tie-breaks of clustering
         needed = records.select(c for c in records.columns if c in wanted)
         self._schema = needed.schema
         path = folder / "records"
@@ -247,13 +253,49 @@ class SparkParts:
         self._compared.unpersist()
         if self._shipped is not None:
             self._shipped.unpersist()
-        shutil.rmtree(self._records)
-        self._compared = self._records = self._shipped = None
+        self._compared = self._shipped = None
+        self._scored = target
         report(1, 1)
         files = sorted(target.glob("*.parquet"))
         scan = pl.scan_parquet(files).cast(_SCORED, strict=True)
         doubtful = scan.filter(in_review_band(band)).sort("rid_l", "rid_r").collect()
         return scan.select(SCORED_SCHEMA.names()), doubtful
+
+    def clustered(
+        self,
+        records: pl.DataFrame,
+        scored: pl.LazyFrame,
+        params: FSParams | None,
+        cfg: ResolveConfig,
+        constraints: Constraints,
+        folder: Path,
+    ) -> pl.DataFrame:
+        """Cluster on Spark: components, then the components to check split per group.
+
+        See :mod:`pipelines.spark.clusters`. Without scored pairs (no candidates) there is
+        nothing for Spark to do: the local engine clusters the records alone.
+        """
+        if self._scored is None or self._records is None:
+            return LocalParts().clustered(records, scored, params, cfg, constraints, folder)
+        try:
+            return spark_clusters(
+                self.spark,
+                self.progress,
+                ClusterInputs(
+                    n_records=records.height,
+                    scored=self._scored,
+                    records=self._records,
+                    records_schema=self._schema,
+                    groups=GROUPS_PER_CORE * int(self.spark.sparkContext.defaultParallelism),
+                ),
+                params,
+                cfg,
+                constraints,
+                folder / "clusters",
+            )
+        finally:
+            shutil.rmtree(self._records)
+            self._records = self._scored = None
 
     def golden(self, assigned: pl.LazyFrame, folder: Path) -> pl.DataFrame:
         """Golden records per group of persons on Spark (a person's records stay together)."""

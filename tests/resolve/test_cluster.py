@@ -12,7 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.resolve.cluster import clusters, connected_components, person_ids
+from pipelines.resolve.cluster import (
+    clusters,
+    connected_components,
+    pair_frame,
+    person_ids,
+    split_conflicting,
+    with_must_links,
+)
 
 D = dt.date
 ID_A = "001090012345"
@@ -222,6 +229,58 @@ def test_property_never_contradicting_records_in_a_cluster(
     for i, j in possible:
         if labels[i] == labels[j]:
             assert base[i] == base[j]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.sampled_from([ID_A, "001090012346", "079195000001"])),
+        min_size=3,
+        max_size=14,
+    ),
+    st.integers(2, 5),
+    st.data(),
+)
+def test_property_components_split_apart_give_the_labels_of_all_split_together(
+    pids: list[str | None], max_component: int, data: st.DataObject
+) -> None:
+    """What the Spark engine relies on: a group of components is split as it is among all."""
+    n = len(pids)
+    possible = list(itertools.combinations(range(n), 2))
+    chosen = data.draw(st.lists(st.sampled_from(possible), unique=True, max_size=len(possible)))
+    probs = data.draw(st.lists(st.floats(0.0, 1.0), min_size=len(chosen), max_size=len(chosen)))
+    must = pair_frame(edges(data.draw(st.lists(st.sampled_from(possible), max_size=2))))
+    cannot = pair_frame(edges(data.draw(st.lists(st.sampled_from(possible), max_size=2))))
+    recs = records(pids)
+    sc = scores([(a, b, p) for (a, b), p in zip(chosen, probs, strict=True)])
+    weigh = by_ids(recs)
+    together = clusters(
+        recs, sc, 0.5, weigh=weigh, max_component=max_component, must_link=must, cannot_link=cannot
+    )
+    kept = with_must_links(sc.filter(pl.col("match_probability") >= 0.5), must)
+    base = pl.DataFrame(
+        {
+            "rid": pl.int_range(n, dtype=pl.UInt32, eager=True),
+            "cluster": connected_components(kept, n),
+        }
+    )
+    apart = []
+    for _, part in base.group_by("cluster"):
+        members = part.select("rid")
+        apart.append(
+            split_conflicting(
+                recs.join(members, on="rid"),
+                part,
+                kept.join(members, left_on="rid_l", right_on="rid", how="semi"),
+                sc.lazy().join(members.lazy(), left_on="rid_l", right_on="rid", how="semi"),
+                weigh=weigh,
+                split_below=0.0,
+                max_component=max_component,
+                must=must,
+                cannot=cannot,
+            )
+        )
+    assert pl.concat(apart).sort("rid")["cluster"].to_list() == together["cluster"].to_list()
 
 
 # ---------------------------------------------------------------- stable person ids
