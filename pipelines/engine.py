@@ -13,27 +13,49 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
+
 from pipelines.config import RunConfig
 from pipelines.progress import Progress
+from pipelines.reconcile import reconciled_with_tally
 from pipelines.resolve.parts import LocalParts, PartEngine
 from pipelines.sources import LocalRows, RowEngine
 
-__all__ = ["Engine", "require_engine", "run_engine"]
+__all__ = ["Engine", "Reconciler", "local_reconciled", "require_engine", "run_engine"]
+
+Reconciler = Callable[
+    [Mapping[str, pl.DataFrame], dt.date, Path], tuple[pl.DataFrame, pl.DataFrame]
+]
+"""``reconciled(frames, as_of, folder)``: the cross-register ``(findings, tally)`` of the
+registers with their ``person_id`` (:func:`~pipelines.reconcile.reconciled_with_tally`)."""
+
+
+def local_reconciled(
+    frames: Mapping[str, pl.DataFrame], as_of: dt.date, folder: Path
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Reconcile every person at once, in this process (:func:`reconciled_with_tally`)."""
+    return reconciled_with_tally(frames, as_of)
 
 
 @dataclass(frozen=True)
 class Engine:
-    """Where the row stages (``rows``) and the pair stages (``parts``) of a run compute."""
+    """Where the row, pair and cross-register stages of a run compute.
+
+    ``rows``: standardise and validate; ``parts``: blocking to golden records;
+    ``reconciled``: the cross-register checks.
+    """
 
     name: str = "local"
     rows: RowEngine = field(default_factory=LocalRows)
     parts: PartEngine = field(default_factory=LocalParts)
     master: str = ""
+    reconciled: Reconciler = field(default=local_reconciled)
 
 
 def require_engine(cfg: RunConfig) -> None:
@@ -62,4 +84,4 @@ def run_engine(
     from pipelines.spark import spark_engine
 
     with spark_engine(cfg.spark_master, memory_gb, scratch, progress) as spark:
-        yield Engine("spark", spark.rows, spark.parts, spark.master)
+        yield Engine("spark", spark.rows, spark.parts, spark.master, spark.reconciled)

@@ -27,6 +27,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import polars as pl
 
@@ -34,7 +35,13 @@ from pipelines.contracts import empty_findings, empty_tally, finding_rows, rule_
 from pipelines.rules import rule_id
 from pipelines.vn.fold import accent_fold
 
-__all__ = ["CMND_VALID_UNTIL", "reconciled", "reconciled_with_tally"]
+__all__ = [
+    "CMND_VALID_UNTIL",
+    "person_findings",
+    "reconciled",
+    "reconciled_with_tally",
+    "shared_id_findings",
+]
 
 CMND_VALID_UNTIL = dt.date(2024, 12, 31)
 """Old CMND cards are valid until this date (Luật Căn cước 2023)."""
@@ -48,7 +55,7 @@ _COLUMNS = {
 }  # fmt: skip
 
 
-def _frame(frames: dict[str, pl.DataFrame], source: str) -> pl.DataFrame:
+def _frame(frames: Mapping[str, pl.DataFrame], source: str) -> pl.DataFrame:
     """Return the source's records with every column the checks read (missing → null)."""
     base = frames.get(source)
     if base is None:
@@ -135,29 +142,73 @@ def _ranked(res: pl.DataFrame, ins: pl.DataFrame, civ: pl.DataFrame) -> pl.DataF
     )
 
 
-def reconciled(frames: dict[str, pl.DataFrame], as_of: dt.date) -> pl.DataFrame:
+def reconciled(frames: Mapping[str, pl.DataFrame], as_of: dt.date) -> pl.DataFrame:
     """Return the cross-register findings for the standardised frames (with ``person_id``)."""
     return reconciled_with_tally(frames, as_of)[0]
 
 
 def reconciled_with_tally(
-    frames: dict[str, pl.DataFrame], as_of: dt.date
+    frames: Mapping[str, pl.DataFrame], as_of: dt.date
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return ``(findings, tally)``: the cross-register findings and the rule tally.
 
     The tally counts, per rule, source and province, the records each rule was checked on
-    (:data:`pipelines.contracts.TALLY_SCHEMA`).
+    (:data:`pipelines.contracts.TALLY_SCHEMA`). The findings are those of
+    :func:`person_findings` and :func:`shared_id_findings`, in ``source, record_id, rule``
+    order.
+    """
+    by_person, person_tally = person_findings(frames, as_of)
+    by_id, id_tally = shared_id_findings(frames)
+    findings = pl.concat([by_person, by_id]).sort("source", "record_id", "rule")
+    return findings, pl.concat([person_tally, id_tally])
+
+
+class _Checks:
+    """Findings and tallies of the checks run so far."""
+
+    def __init__(self) -> None:
+        self.parts: list[pl.DataFrame] = [empty_findings()]
+        self.tallies: list[pl.DataFrame] = [empty_tally()]
+
+    def check(self, eligible: pl.DataFrame, fails: pl.Expr, rule: str, column: str) -> None:
+        """Tally ``eligible`` for ``rule`` and add a finding for its rows where ``fails``."""
+        self.tallies.append(rule_tally(eligible, rule))
+        self.parts.append(finding_rows(eligible.filter(fails.fill_null(False)), rule, column,
+                                       pl.col(column)))  # fmt: skip
+
+    def results(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Return ``(findings, tally)`` of the checks run."""
+        return pl.concat(self.parts), pl.concat(self.tallies)
+
+
+def shared_id_findings(frames: Mapping[str, pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Return ``(findings, tally)`` of ``personal_id.shared``: one ID held by two persons.
+
+    Depends only on the records of each personal ID: any split of the records that keeps a
+    personal ID's records together gives the same findings (the Spark engine's groups).
+    """
+    checks = _Checks()
+    everyone = pl.concat(
+        [_frame(frames, s).select("source", "record_id", "person_id", "personal_id",
+                                  "province_code")
+         for s in ("residents", "civil_events", "insurance")]
+    ).filter(pl.col("personal_id").is_not_null())  # fmt: skip
+    checks.check(everyone, pl.col("person_id").n_unique().over("personal_id") > 1,
+                 rule_id("personal_id.shared"), "personal_id")  # fmt: skip
+    return checks.results()
+
+
+def person_findings(
+    frames: Mapping[str, pl.DataFrame], as_of: dt.date
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Return ``(findings, tally)`` of every check but ``personal_id.shared``, unsorted.
+
+    Depends only on the records of each person: any split of the records that keeps a
+    person's records together gives the same findings (the Spark engine's groups).
     """
     res, civ, ins = (_frame(frames, s) for s in ("residents", "civil_events", "insurance"))
-    parts: list[pl.DataFrame] = []
-    tallies: list[pl.DataFrame] = [empty_tally()]
-
-    def check(eligible: pl.DataFrame, fails: pl.Expr, rule: str, column: str) -> None:
-        """Tally ``eligible`` for ``rule`` and add a finding for its rows where ``fails``."""
-        rid = rule
-        tallies.append(rule_tally(eligible, rid))
-        parts.append(finding_rows(eligible.filter(fails.fill_null(False)), rid, column,
-                               pl.col(column)))  # fmt: skip
+    checks = _Checks()
+    check = checks.check
 
     deaths = _deaths(res, civ)
     civil_deaths = civ.filter(pl.col("event_type") == "death").select("person_id").unique()
@@ -210,11 +261,4 @@ def reconciled_with_tally(
     check(
         _ranked(res, ins, civ), pl.col("__n") > 1, rule_id("person.duplicate_record"), "person_id"
     )
-    everyone = pl.concat(
-        [f.select("source", "record_id", "person_id", "personal_id", "province_code")
-         for f in (res, civ, ins)]
-    ).filter(pl.col("personal_id").is_not_null())  # fmt: skip
-    check(everyone, pl.col("person_id").n_unique().over("personal_id") > 1,
-          rule_id("personal_id.shared"), "personal_id")  # fmt: skip
-    findings = pl.concat([empty_findings(), *parts]).sort("source", "record_id", "rule")
-    return findings, pl.concat(tallies)
+    return checks.results()

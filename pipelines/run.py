@@ -39,7 +39,6 @@ from pipelines.manifest import (
     run_id_for,
 )
 from pipelines.progress import Progress
-from pipelines.reconcile import reconciled_with_tally
 from pipelines.report.history import history_name, load_history, previous_scorecard, write_history
 from pipelines.report.render import write_reports
 from pipelines.report.review_files import REVIEW_DIR, write_review_files
@@ -323,7 +322,7 @@ def _run_on(
     )
     start = time.perf_counter()
     with progress.step("reconcile registers") as detail:
-        cross, cross_tally = reconciled_with_tally(frames, as_of)
+        cross, cross_tally = engine.reconciled(frames, as_of, scratch)
         detail(f"{cross.height} cross-register findings")
     reconcile_stage = StageRecord(
         "reconcile", "all", kept_rows, kept_rows, 0, round(time.perf_counter() - start, 3)

@@ -21,7 +21,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-import pipelines.run as run_module
+import pipelines.engine as engine_module
 from pipelines.cli import cli
 from pipelines.io.outdir import file_stamp, read_marker
 
@@ -257,7 +257,7 @@ def test_an_internal_error_exits_3_with_a_masked_crash_report(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ValueError(f"cannot compare {NAME!r} born 1990-05-03, ID {PID}, phone {PHONE}")
 
-    monkeypatch.setattr(run_module, "reconciled_with_tally", broken)
+    monkeypatch.setattr(engine_module, "reconciled_with_tally", broken)
     code, output = invoke(small_raw, out)
     assert code == 3
     lines = output.strip().splitlines()

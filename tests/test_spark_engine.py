@@ -26,6 +26,7 @@ from pipelines.errors import MemoryBudgetError
 from pipelines.generate import run_generate
 from pipelines.generate.delivery import run_next_delivery
 from pipelines.progress import silent
+from pipelines.reconcile import reconciled_with_tally
 from pipelines.resolve.cluster import connected_components
 from pipelines.resolve.pairs_store import run_candidates
 from pipelines.resolve.parts import LocalParts
@@ -38,6 +39,7 @@ from pipelines.spark.arrow import to_spark
 from pipelines.spark.blocking import spark_candidates
 from pipelines.spark.components import spark_components
 from pipelines.spark.parts import SparkParts
+from pipelines.spark.reconcile import SparkReconciler
 from pipelines.spark.session import spark_session
 
 pytestmark = pytest.mark.slow
@@ -277,6 +279,41 @@ def test_spark_clustering_splits_as_the_local_engine_with_decisions(tmp_path: Pa
     label = dict(zip(local["rid"].to_list(), local["cluster"].to_list(), strict=True))
     assert all(label[a] != label[b] for a, b in cannot.iter_rows())
     assert all(label[a] == label[b] for a, b in must.iter_rows())
+
+
+def _summed(tally: pl.DataFrame) -> pl.DataFrame:
+    keys = ["rule", "source", "province_code"]
+    return tally.group_by(keys).agg(pl.col("checked").sum()).sort(keys, nulls_last=True)
+
+
+def test_spark_reconciles_per_person_and_per_id_as_the_local_engine(tmp_path: Path) -> None:
+    """The registers of a clean run with their person ids, 30 personal IDs each given to two
+    persons (Spark's groups split them by person, the shared-ID check must not)."""
+    raw = tmp_path / "raw"
+    run_generate(raw, GenerateConfig(residents=3_000, seed=29, as_of=AS_OF), silent())
+    _clean(raw, tmp_path / "local", "local", AS_OF)
+    links = pl.read_parquet(tmp_path / "local" / "links.parquet").select(
+        "source", "record_id", "person_id"
+    )
+    frames = {
+        source: pl.read_parquet(tmp_path / "local" / f"{source}.parquet")
+        .drop("person_id", strict=False)
+        .join(links, on=["source", "record_id"])
+        for source in ("residents", "civil_events", "insurance")
+    }
+    res = frames["residents"]
+    ids = res["personal_id"].drop_nulls().unique().sort().head(60).to_list()
+    taken = dict(zip(ids[1::2], ids[0::2], strict=True))  # 30 IDs each held by two persons
+    frames["residents"] = res.with_columns(pl.col("personal_id").replace(taken))
+    expected = reconciled_with_tally(frames, AS_OF)
+    with spark_session("local[2]", 4.0, tmp_path / "scratch") as spark:
+        got = SparkReconciler(spark, silent())(frames, AS_OF, tmp_path / "work")
+    assert_frame_equal(got[0], expected[0], check_exact=True)
+    assert_frame_equal(_summed(got[1]), _summed(expected[1]), check_exact=True)
+    rules = set(expected[0]["rule"])
+    shared = expected[0].filter(pl.col("rule") == "personal_id.shared")
+    assert shared["value"].n_unique() >= 30 and len(rules) >= 4, rules
+    assert not (tmp_path / "work").exists() or not any((tmp_path / "work").iterdir())
 
 
 def test_spark_shipping_each_groups_records_gives_the_local_outputs(

@@ -5,13 +5,16 @@ so the answers are those of the local engine (a slow test requires identical out
 
 - the row stages (standardise + validate) as ``mapInArrow`` over batches of the ingested
   rows (:mod:`pipelines.spark.rows`);
-- the comparisons and scores of the candidate pairs as a cogrouped ``applyInArrow``: the
-  pairs of a group and the records they name, shuffled together by group
+- blocking with the blocking keys as the shuffle keys (:mod:`pipelines.spark.blocking`);
+- the comparisons and scores of the candidate pairs as ``applyInArrow`` per group of pairs
   (:mod:`pipelines.spark.parts`); EM learns from the summed level patterns on the driver;
-- the golden records as ``applyInArrow`` per group of persons.
+- clustering: components in rounds of Spark joins, conflicting components split per group
+  (:mod:`pipelines.spark.clusters`);
+- the golden records per group of persons, and the cross-register checks per group of
+  persons and of personal IDs (:mod:`pipelines.spark.reconcile`).
 
-Reading, ingest, blocking, clustering, reconciliation and the reports run in the driver, as
-on one machine (README: "Spark").
+Reading, ingest, person ids, the scorecard and the reports run in the driver, as on one
+machine (README: "Spark").
 """
 
 from pipelines.spark.engine import SparkEngine, spark_engine

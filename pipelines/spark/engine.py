@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipelines.progress import Progress
 from pipelines.spark.parts import SparkParts
+from pipelines.spark.reconcile import SparkReconciler
 from pipelines.spark.rows import SparkRows
 from pipelines.spark.session import spark_session
 
@@ -24,10 +25,15 @@ __all__ = ["SparkEngine", "spark_engine"]
 
 @dataclass(frozen=True)
 class SparkEngine:
-    """Where a run computes on Spark: ``rows`` for the registers, ``parts`` for the pairs."""
+    """Where a run computes on Spark.
+
+    ``rows`` for the registers, ``parts`` for the pairs, ``reconciled`` for the
+    cross-register checks.
+    """
 
     rows: SparkRows
     parts: SparkParts
+    reconciled: SparkReconciler
     master: str
 
 
@@ -45,4 +51,9 @@ def spark_engine(
             spark = stack.enter_context(spark_session(master, memory_gb, scratch))
             running = str(spark.sparkContext.master)  # what runs, spark-submit's included
             detail(f"master {running}, {spark.sparkContext.defaultParallelism} cores")
-        yield SparkEngine(SparkRows(spark), SparkParts(spark, progress), running)
+        yield SparkEngine(
+            SparkRows(spark),
+            SparkParts(spark, progress),
+            SparkReconciler(spark, progress),
+            running,
+        )
